@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lus.tenants.models import Municipality, TenantOwned
+from lus.tenants.scoping import tenant_manager, unscoped
+
+
+class OrgUnit(TenantOwned):
+    """An organisational unit (afdeling/område) of a municipality."""
+
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+
+    class Meta:
+        verbose_name = _("organisational unit")
+        verbose_name_plural = _("organisational units")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="orgunit_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.municipality_id != self.municipality_id:
+            raise ValidationError({"parent": _("The parent unit belongs to another municipality.")})
+
+
+class PersonManager(UserManager):
+    use_in_migrations = False
+
+    def get_by_natural_key(self, username: str) -> User:
+        # Usernames are unique across municipalities; looking one up to log in happens before
+        # any municipality is known, so it is one of the few audited unscoped reads.
+        with unscoped("authentication: look up username"):
+            return self.get(**{self.model.USERNAME_FIELD: username})
+
+
+class User(AbstractUser):
+    """A person in a municipality. Roles follow from the hierarchy:
+
+    - leader: anyone with a manager (the leader's leader);
+    - leader's leader: anyone with direct reports;
+    - HR: ``is_hr`` (HR staff also get ``is_staff`` to use the admin);
+    - platform admin: ``is_superuser`` (may have no municipality).
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisational unit"),
+    )
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("leader's leader"),
+    )
+    is_hr = models.BooleanField(_("HR"), default=False)
+    date_left = models.DateField(
+        _("left the municipality on"),
+        null=True,
+        blank=True,
+        help_text=_("Starts the retention period for the person's conversations."),
+    )
+
+    objects = tenant_manager(PersonManager)
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(municipality__isnull=False) | models.Q(is_superuser=True),
+                name="user_has_municipality",
+                violation_error_message=_("Everyone except platform admins needs a municipality."),
+            ),
+            models.UniqueConstraint(
+                "municipality",
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_unique_email_per_municipality",
+                violation_error_message=_("Another person in the municipality has this e-mail."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("pk")),
+                name="user_not_own_manager",
+                violation_error_message=_("A person cannot be their own leader."),
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "manager"])]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    def get_full_name(self) -> str:
+        return self.name or self.username
+
+    def get_short_name(self) -> str:
+        return (self.name or self.username).split(" ")[0]
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.manager_id:
+            if self.manager.municipality_id != self.municipality_id:
+                errors["manager"] = _("The leader's leader must be in the same municipality.")
+            elif self.pk and self._manager_chain_contains_self():
+                errors["manager"] = _("This would make a cycle in the hierarchy.")
+        if self.org_unit_id and self.org_unit.municipality_id != self.municipality_id:
+            errors["org_unit"] = _("The unit belongs to another municipality.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _manager_chain_contains_self(self) -> bool:
+        seen: set[int] = set()
+        current = self.manager
+        while current is not None and current.pk not in seen:
+            if current.pk == self.pk:
+                return True
+            seen.add(current.pk)
+            current = current.manager
+        return False
+
+    # --- roles ------------------------------------------------------------------------------
+    @property
+    def is_leader(self) -> bool:
+        return self.manager_id is not None
+
+    @property
+    def is_leaders_leader(self) -> bool:
+        return self.reports.filter(is_active=True).exists()
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_superuser
+
+    def age_on(self, day: datetime.date | None = None) -> int | None:
+        if self.birth_date is None:
+            return None
+        day = day or timezone.localdate()
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years

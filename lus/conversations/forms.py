@@ -1,0 +1,161 @@
+"""Cleaning the preparation form. The form is generated from the framework, so it is parsed
+by hand: every field is checked against the questions this party may answer, each error is
+kept at its field, and every valid answer in the same POST is still saved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lus.frameworks.models import Question
+from lus.plans.models import PlanItemEvaluation
+
+from .models import MAX_TEXT_LENGTH
+from .services import AnswerInput, EvaluationInput
+
+PREFIX = "q-"
+EVAL_PREFIX = "eval-"
+
+
+@dataclass
+class PreparationData:
+    answers: list[AnswerInput] = field(default_factory=list)
+    evaluations: list[EvaluationInput] = field(default_factory=list)
+    #: field name ("q-12", "eval-3", "__all__") -> Danish error messages
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    #: what the user typed, per question id, to show it again (also when invalid)
+    raw: dict[int, list[str]] = field(default_factory=dict)
+    raw_evaluations: dict[int, dict[str, str]] = field(default_factory=dict)
+    base_revision: int | None = None
+
+    @property
+    def general_errors(self) -> list[str]:
+        return list(dict.fromkeys(self.errors.get("__all__", [])))
+
+    def add_error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value.strip())
+    except (ValueError, AttributeError):
+        return None
+
+
+def parse_preparation(post, questions: list[Question], item_ids: set[int]) -> PreparationData:
+    data = PreparationData()
+    by_id = {q.pk: q for q in questions if q.is_answerable}
+    data.base_revision = _int(post.get("revision", ""))
+    if data.base_revision is None:
+        data.add_error("__all__", _("The form is incomplete. Reload the page and try again."))
+
+    # Questions shown in the form: absent values mean "cleared" (unticked keywords).
+    shown = set()
+    for raw_id in post.getlist("fields"):
+        qid = _int(raw_id)
+        if qid is None or qid not in by_id:
+            data.add_error("__all__", _("The form contains an unknown question."))
+            continue
+        shown.add(qid)
+    posted = set()
+    for name in post:
+        if not name.startswith(PREFIX):
+            continue
+        qid = _int(name[len(PREFIX) :])
+        if qid is None or qid not in by_id:
+            data.add_error("__all__", _("The form contains an unknown question."))
+            continue
+        posted.add(qid)
+    for qid in sorted(shown | posted):
+        question = by_id[qid]
+        values = [v for v in post.getlist(f"{PREFIX}{qid}")]
+        data.raw[qid] = values
+        answer, error = _clean_answer(question, values)
+        if error:
+            data.add_error(f"{PREFIX}{qid}", error)
+        else:
+            data.answers.append(answer)
+
+    for name in post:
+        if not name.startswith(EVAL_PREFIX):
+            continue
+        rest = name[len(EVAL_PREFIX) :]
+        item_raw, _sep, part = rest.rpartition("-")
+        item_id = _int(item_raw)
+        if item_id is None or item_id not in item_ids or part not in ("text", "status"):
+            data.add_error("__all__", _("The form contains an unknown development point."))
+            continue
+        data.raw_evaluations.setdefault(item_id, {})[part] = post.get(name, "")
+    for item_id, parts in data.raw_evaluations.items():
+        text = parts.get("text", "")
+        status = parts.get("status", "")
+        if len(text) > MAX_TEXT_LENGTH:
+            data.add_error(f"{EVAL_PREFIX}{item_id}", _too_long(len(text)))
+        elif "\x00" in text:
+            data.add_error(
+                f"{EVAL_PREFIX}{item_id}", _("The answer contains characters that cannot be saved.")
+            )
+        elif status and status not in PlanItemEvaluation.Status.values:
+            data.add_error(f"{EVAL_PREFIX}{item_id}", _("Choose a status from the list."))
+        else:
+            data.evaluations.append(EvaluationInput(item_id, text.replace("\r\n", "\n"), status))
+    return data
+
+
+def _too_long(length: int) -> str:
+    return _(
+        "The answer is %(length)s characters long; at most %(max)s characters are allowed."
+    ) % {"length": f"{length:,}".replace(",", "."), "max": f"{MAX_TEXT_LENGTH:,}".replace(",", ".")}
+
+
+def _clean_answer(question: Question, values: list[str]) -> tuple[AnswerInput | None, str | None]:
+    values = [v for v in values if v is not None]
+    answer = AnswerInput(question)
+    t = question.type
+    if t == Question.Type.KEYWORDS:
+        allowed = {o.pk for o in question.options.all()}
+        picked = []
+        for v in values:
+            oid = _int(v)
+            if oid is None or oid not in allowed:
+                return None, _("Choose keywords from the list.")
+            if oid not in picked:
+                picked.append(oid)
+        if len(picked) > question.pick:
+            return None, ngettext(
+                "Choose exactly %(n)s keyword (you chose %(count)s).",
+                "Choose exactly %(n)s keywords (you chose %(count)s).",
+                question.pick,
+            ) % {"n": question.pick, "count": len(picked)}
+        answer.keywords = picked
+        return answer, None
+    if len(values) > 1:
+        return None, _("Give only one answer.")
+    value = values[0] if values else ""
+    if t == Question.Type.SCALE:
+        if value.strip() == "":
+            return answer, None
+        number = _int(value)
+        if number is None or not (question.scale_min <= number <= question.scale_max):
+            return None, _("Choose a value from %(min)s to %(max)s.") % {
+                "min": question.scale_min,
+                "max": question.scale_max,
+            }
+        answer.scale_value = number
+    elif t == Question.Type.CHOICE:
+        if value.strip() == "":
+            return answer, None
+        oid = _int(value)
+        if oid is None or oid not in {o.pk for o in question.options.all()}:
+            return None, _("Choose one of the options.")
+        answer.option_id = oid
+    else:
+        if "\x00" in value:
+            return None, _("The answer contains characters that cannot be saved.")
+        if len(value) > MAX_TEXT_LENGTH:
+            return None, _too_long(len(value))
+        answer.text = value.replace("\r\n", "\n")
+    return answer, None

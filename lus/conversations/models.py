@@ -1,0 +1,194 @@
+"""Conversations (one LUS per leader per year) and each party's preparation.
+
+A conversation pins the framework version (and the conductor's team customisation) it was
+created with, so what it shows never changes when HR publishes a new version. Status only moves
+forward, through the service functions in ``services.py``.
+
+Answers are one row per (preparation, question): concurrent edits of *different* answers never
+touch the same row. The preparation's ``revision`` counter guards against two tabs overwriting
+each other (optimistic concurrency: the form sends the revision it was based on).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lus.tenants.models import TenantOwned
+
+#: A sane upper bound for one free-text answer.
+MAX_TEXT_LENGTH = 10_000
+
+
+class Conversation(TenantOwned):
+    class Status(models.TextChoices):
+        CREATED = "created", _("Created")
+        INVITED = "invited", _("Invited")
+        PREPARING = "preparing", _("Being prepared")
+        SHARED = "shared", _("Preparation shared")
+        HELD = "held", _("Held")
+        PLAN_AGREED = "plan_agreed", _("Plan agreed")
+        FILED = "filed", _("Filed")
+
+    #: The order statuses move in (forward only).
+    ORDER = [s.value for s in Status]
+
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="conversations",
+        verbose_name=_("leader"),
+    )
+    conductor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="conducted_conversations",
+        verbose_name=_("leader's leader"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    version = models.ForeignKey(
+        "frameworks.FrameworkVersion",
+        on_delete=models.PROTECT,
+        related_name="conversations",
+        verbose_name=_("framework version"),
+    )
+    customisation = models.ForeignKey(
+        "frameworks.TeamCustomisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conversations",
+        verbose_name=_("team customisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CREATED
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True)
+    plan_agreed_at = models.DateTimeField(_("plan agreed at"), null=True, blank=True)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    # Booking (set by the invitation; issue 5 adds the invitation flow).
+    scheduled_at = models.DateTimeField(_("date and time"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    walk_and_talk = models.BooleanField(_("walk'n'talk"), default=False)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-year", "leader__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leader", "year"],
+                name="conversation_one_per_leader_per_year",
+                violation_error_message=_("The leader already has a LUS this year."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(leader=models.F("conductor")),
+                name="conversation_conductor_not_leader",
+                violation_error_message=_("A leader cannot hold their own LUS."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"LUS {self.year} - {self.leader}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.version_id and not self.version.is_published:
+            raise ValidationError({"version": _("Choose a published framework version.")})
+        if self.conductor_id and self.leader_id and self.conductor_id == self.leader_id:
+            raise ValidationError({"conductor": _("A leader cannot hold their own LUS.")})
+
+    def status_index(self) -> int:
+        return self.ORDER.index(self.status)
+
+    def is_before(self, status: str) -> bool:
+        return self.status_index() < self.ORDER.index(status)
+
+    @property
+    def is_open_for_preparation(self) -> bool:
+        """Answers may be written and corrected until the conversation is held."""
+        return self.is_before(self.Status.HELD)
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    LEADERS_LEADER = "leaders_leader", _("Leader's leader")
+
+
+class Preparation(TenantOwned):
+    """One party's preparation of a conversation."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="preparations"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Bumped on every save; a save based on an older revision is refused (two tabs).
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    saved_at = models.DateTimeField(_("saved at"), null=True, blank=True)
+    shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("preparation")
+        verbose_name_plural = _("preparations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "role"], name="preparation_one_per_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation} - {self.get_role_display()}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_at is not None
+
+
+class Answer(TenantOwned):
+    preparation = models.ForeignKey(Preparation, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        "frameworks.Question", on_delete=models.PROTECT, related_name="answers"
+    )
+    scale_value = models.SmallIntegerField(_("value"), null=True, blank=True)
+    text = models.TextField(_("answer"), blank=True, max_length=MAX_TEXT_LENGTH)
+    option = models.ForeignKey(
+        "frameworks.QuestionOption",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("choice"),
+    )
+    # Option ids of the picked keywords, in the order picked.
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the answer was changed after the preparation had been shared.
+    changed_after_share_at = models.DateTimeField(_("changed after sharing"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["preparation", "question"], name="answer_one_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.preparation}: {self.question_id}"
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            self.scale_value is None
+            and not self.text.strip()
+            and self.option_id is None
+            and not self.keywords
+        )

@@ -1,0 +1,51 @@
+"""Who may do what with a conversation. Content is seen only by the leader and the conductor
+(the leader's leader holding the LUS); everyone else — other leaders, other leaders' leaders,
+HR — gets 404 through ``object_for_user``."""
+
+from __future__ import annotations
+
+import rules
+
+
+@rules.predicate
+def is_conversation_leader(user, conversation) -> bool:
+    return bool(user.is_authenticated and conversation and conversation.leader_id == user.pk)
+
+
+@rules.predicate
+def is_conductor(user, conversation) -> bool:
+    return bool(user.is_authenticated and conversation and conversation.conductor_id == user.pk)
+
+
+@rules.predicate
+def both_prepare(user, conversation) -> bool:
+    return bool(conversation and conversation.version.both_prepare)
+
+
+@rules.predicate
+def open_for_preparation(user, conversation) -> bool:
+    return bool(conversation and conversation.is_open_for_preparation)
+
+
+@rules.predicate
+def leader_has_shared(user, conversation) -> bool:
+    return bool(conversation and conversation.shared_at is not None)
+
+
+is_party = is_conversation_leader | is_conductor
+
+rules.add_perm("conversations.view_conversation", is_party)
+# Has a preparation form of their own (the conductor only where both prepare).
+rules.add_perm(
+    "conversations.prepare_conversation",
+    is_conversation_leader | (is_conductor & both_prepare),
+)
+rules.add_perm(
+    "conversations.edit_preparation",
+    (is_conversation_leader | (is_conductor & both_prepare)) & open_for_preparation,
+)
+# Until the leader shares, the conductor sees only the status.
+rules.add_perm(
+    "conversations.view_leader_preparation",
+    is_conversation_leader | (is_conductor & leader_has_shared),
+)

@@ -1,0 +1,282 @@
+"""Side effects on conversations and preparations. Status only moves forward, here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lus.accounts.models import User
+from lus.frameworks.models import FrameworkVersion, Question, TeamCustomisation
+
+from .models import MAX_TEXT_LENGTH, Answer, Conversation, Preparation, Role
+
+S = Conversation.Status
+
+
+class ConversationStatusError(ValidationError):
+    """An illegal status change (backwards, or skipping what must come first)."""
+
+
+class PreparationConflict(Exception):
+    """The preparation was saved elsewhere (another tab) since the form was loaded."""
+
+    def __init__(self, preparation: Preparation):
+        super().__init__("preparation revision conflict")
+        self.preparation = preparation
+
+
+def _advance(conversation: Conversation, to: str, allowed_from: set[str], **stamps) -> Conversation:
+    if conversation.status not in allowed_from:
+        raise ConversationStatusError(
+            _("The LUS cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": conversation.get_status_display(), "to": S(to).label}
+        )
+    conversation.status = to
+    now = timezone.now()
+    for name in stamps:
+        setattr(conversation, name, now)
+    conversation.save(update_fields=["status", "updated_at", *stamps])
+    return conversation
+
+
+@transaction.atomic
+def conversation_create(
+    *,
+    leader: User,
+    conductor: User,
+    year: int,
+    version: FrameworkVersion,
+    customisation: TeamCustomisation | None = None,
+) -> Conversation:
+    if customisation is not None and customisation.version_id != version.pk:
+        raise ValidationError(
+            {"customisation": _("The team customisation belongs to another framework version.")}
+        )
+    conversation = Conversation(
+        municipality_id=leader.municipality_id,
+        leader=leader,
+        conductor=conductor,
+        year=year,
+        version=version,
+        customisation=customisation,
+        duration_minutes=leader.municipality.conversation_duration_minutes,
+    )
+    conversation.full_clean()
+    conversation.save()
+    return conversation
+
+
+@transaction.atomic
+def conversation_invite(*, conversation: Conversation) -> Conversation:
+    return _advance(conversation, S.INVITED, {S.CREATED}, invited_at=None)
+
+
+@transaction.atomic
+def conversation_start_preparing(*, conversation: Conversation) -> Conversation:
+    return _advance(conversation, S.PREPARING, {S.CREATED, S.INVITED})
+
+
+@transaction.atomic
+def conversation_mark_shared(*, conversation: Conversation) -> Conversation:
+    return _advance(conversation, S.SHARED, {S.CREATED, S.INVITED, S.PREPARING}, shared_at=None)
+
+
+@transaction.atomic
+def conversation_hold(*, conversation: Conversation) -> Conversation:
+    return _advance(conversation, S.HELD, {S.INVITED, S.PREPARING, S.SHARED}, held_at=None)
+
+
+@transaction.atomic
+def conversation_agree_plan(*, conversation: Conversation) -> Conversation:
+    return _advance(conversation, S.PLAN_AGREED, {S.HELD}, plan_agreed_at=None)
+
+
+@transaction.atomic
+def conversation_file(*, conversation: Conversation) -> Conversation:
+    return _advance(conversation, S.FILED, {S.PLAN_AGREED}, filed_at=None)
+
+
+# --- preparation ------------------------------------------------------------------------------
+
+
+def preparation_for(*, conversation: Conversation, role: str) -> Preparation:
+    """The role's preparation; unsaved (revision 0) until the first save, so that merely
+    looking at the form, or a rejected POST, writes nothing."""
+    preparation = Preparation.objects.filter(conversation=conversation, role=role).first()
+    if preparation is None:
+        preparation = Preparation(
+            municipality_id=conversation.municipality_id, conversation=conversation, role=role
+        )
+    preparation.conversation = conversation
+    return preparation
+
+
+def _ensure_saved(preparation: Preparation) -> None:
+    if preparation.pk is None:
+        saved, _created = Preparation.objects.get_or_create(
+            conversation=preparation.conversation,
+            role=preparation.role,
+            defaults={"municipality_id": preparation.municipality_id},
+        )
+        preparation.pk = saved.pk
+        preparation.revision = saved.revision
+        preparation.shared_at = saved.shared_at
+        preparation._state.adding = False
+
+
+@dataclass
+class AnswerInput:
+    """A validated answer for one question (what the form cleaned)."""
+
+    question: Question
+    scale_value: int | None = None
+    text: str = ""
+    option_id: int | None = None
+    keywords: list[int] = field(default_factory=list)
+
+    def matches(self, answer: Answer | None) -> bool:
+        if answer is None:
+            return self.is_empty
+        return (
+            answer.scale_value == self.scale_value
+            and answer.text == self.text
+            and answer.option_id == self.option_id
+            and list(answer.keywords) == self.keywords
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            self.scale_value is None
+            and not self.text.strip()
+            and self.option_id is None
+            and not self.keywords
+        )
+
+
+@dataclass
+class EvaluationInput:
+    item_id: int
+    text: str = ""
+    status: str = ""
+
+
+@transaction.atomic
+def preparation_save(
+    *,
+    preparation: Preparation,
+    base_revision: int,
+    answers: list[AnswerInput],
+    existing: dict[int, Answer],
+    evaluations: list[EvaluationInput] = (),
+) -> Preparation:
+    """Save a draft (mandatory questions may be empty). Refuses a save based on an old revision."""
+    conversation = preparation.conversation
+    if not conversation.is_open_for_preparation:
+        raise ValidationError(_("The conversation has been held; the preparation is closed."))
+    for a in answers:
+        if len(a.text) > MAX_TEXT_LENGTH:
+            raise ValidationError({"text": _("The answer is too long.")})
+    _ensure_saved(preparation)
+    # Optimistic concurrency: only the save based on the current revision wins.
+    updated = Preparation.objects.filter(pk=preparation.pk, revision=base_revision).update(
+        revision=F("revision") + 1, saved_at=timezone.now()
+    )
+    if not updated:
+        preparation.refresh_from_db()
+        raise PreparationConflict(preparation)
+    preparation.refresh_from_db(fields=["revision", "saved_at"])
+    now = timezone.now()
+    changed_after_share = now if preparation.is_shared else None
+    to_create, to_update = [], []
+    for a in answers:
+        current = existing.get(a.question.pk)
+        if a.matches(current):
+            continue
+        if current is None:
+            to_create.append(
+                Answer(
+                    municipality_id=preparation.municipality_id,
+                    preparation=preparation,
+                    question=a.question,
+                    scale_value=a.scale_value,
+                    text=a.text,
+                    option_id=a.option_id,
+                    keywords=a.keywords,
+                    changed_after_share_at=changed_after_share,
+                )
+            )
+        else:
+            current.scale_value = a.scale_value
+            current.text = a.text
+            current.option_id = a.option_id
+            current.keywords = a.keywords
+            current.updated_at = now
+            if changed_after_share:
+                current.changed_after_share_at = changed_after_share
+            to_update.append(current)
+    Answer.objects.bulk_create(to_create)
+    Answer.objects.bulk_update(
+        to_update,
+        ["scale_value", "text", "option_id", "keywords", "updated_at", "changed_after_share_at"],
+    )
+    for created in to_create:
+        existing[created.question_id] = created
+    if evaluations:
+        from lus.plans.services import evaluation_save
+
+        for e in evaluations:
+            evaluation_save(
+                conversation=conversation, item_id=e.item_id, text=e.text, status=e.status
+            )
+    if preparation.role == Role.LEADER and conversation.status in (S.CREATED, S.INVITED):
+        conversation_start_preparing(conversation=conversation)
+    return preparation
+
+
+def missing_mandatory(questions: list[Question], answers: dict[int, Answer]) -> list[Question]:
+    """Mandatory questions without an answer (keywords: fewer than the number to pick)."""
+    missing = []
+    for q in questions:
+        if not q.mandatory or not q.is_answerable:
+            continue
+        a = answers.get(q.pk)
+        too_few = q.type == Question.Type.KEYWORDS and a is not None and len(a.keywords) != q.pick
+        if a is None or a.is_empty or too_few:
+            missing.append(q)
+    return missing
+
+
+def keyword_count_problems(questions: list[Question], answers: dict[int, Answer]) -> list[Question]:
+    """Keyword questions answered with another number than required (blocks sharing)."""
+    return [
+        q
+        for q in questions
+        if q.type == Question.Type.KEYWORDS
+        and (a := answers.get(q.pk)) is not None
+        and a.keywords
+        and len(a.keywords) != q.pick
+    ]
+
+
+@transaction.atomic
+def preparation_share(
+    *, preparation: Preparation, questions: list[Question], answers: dict[int, Answer]
+) -> Preparation:
+    conversation = preparation.conversation
+    if not conversation.is_open_for_preparation:
+        raise ValidationError(_("The conversation has been held; the preparation is closed."))
+    if missing_mandatory(questions, answers) or keyword_count_problems(questions, answers):
+        raise ValidationError(_("Answer all mandatory questions before sharing."))
+    _ensure_saved(preparation)
+    if preparation.shared_at is None:
+        preparation.shared_at = timezone.now()
+        preparation.save(update_fields=["shared_at"])
+    if preparation.role == Role.LEADER and conversation.is_before(S.SHARED):
+        conversation_mark_shared(conversation=conversation)
+    return preparation

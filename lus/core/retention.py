@@ -1,0 +1,118 @@
+"""Retention: delete a leader's conversation content N years after they left.
+
+``manage.py apply_retention`` finds, per municipality, the people whose ``date_left`` plus the
+municipality's ``retention_years`` lies in the past and runs every registered handler for
+them. A handler deletes one kind of content and returns how many rows it deleted (or would
+delete, when ``apply`` is False). Register new kinds of content with :func:`handler`.
+
+The person row itself, and the audit log about them, are kept (the log is append-only and
+documents what happened, including the deletion).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from lus.tenants.scoping import tenant_scope
+
+logger = logging.getLogger("lus.retention")
+
+Handler = Callable[..., int]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(label: str):
+    """Register ``func(person, *, apply: bool) -> int`` under ``label`` (e.g. "plans")."""
+
+    def register(func: Handler) -> Handler:
+        HANDLERS[label] = func
+        return func
+
+    return register
+
+
+def _delete(qs, apply: bool) -> int:
+    count = qs.count()
+    if apply and count:
+        qs.delete()
+    return count
+
+
+@handler("plans")
+def delete_plans(person, *, apply: bool) -> int:
+    if not apps.is_installed("lus.plans"):
+        return 0
+    Plan = apps.get_model("plans", "Plan")
+    return _delete(Plan.objects.filter(leader=person), apply)
+
+
+@handler("conversations")
+def delete_conversations(person, *, apply: bool) -> int:
+    if not apps.is_installed("lus.conversations"):
+        return 0
+    Conversation = apps.get_model("conversations", "Conversation")
+    return _delete(Conversation.objects.filter(leader=person), apply)
+
+
+@dataclass
+class RetentionResult:
+    people: int = 0
+    deleted: dict[str, int] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+
+def due_date(date_left: datetime.date, years: int) -> datetime.date:
+    try:
+        return date_left.replace(year=date_left.year + years)
+    except ValueError:  # 29 February
+        return date_left.replace(year=date_left.year + years, day=28)
+
+
+def apply_retention(*, apply: bool = False, today: datetime.date | None = None) -> RetentionResult:
+    """Dry run unless ``apply``. Idempotent: a second run finds nothing left to delete."""
+    from lus.accounts.models import User
+    from lus.audit.models import AuditEvent
+    from lus.audit.services import audit_record
+    from lus.tenants.models import Municipality
+
+    today = today or timezone.localdate()
+    result = RetentionResult()
+    for municipality in Municipality.objects.order_by("slug"):
+        with tenant_scope(municipality):
+            people = User.objects.filter(date_left__isnull=False).order_by("pk")
+            for person in people:
+                if due_date(person.date_left, municipality.retention_years) > today:
+                    continue
+                with transaction.atomic():
+                    counts = {label: func(person, apply=apply) for label, func in HANDLERS.items()}
+                    total = sum(counts.values())
+                    if not total:
+                        continue
+                    result.people += 1
+                    for label, n in counts.items():
+                        result.deleted[label] = result.deleted.get(label, 0) + n
+                    what = ", ".join(f"{n} {label}" for label, n in counts.items() if n)
+                    verb = "deleted" if apply else "would delete"
+                    line = (
+                        f"{municipality.slug}: {person.username} (left {person.date_left}, "
+                        f"{municipality.retention_years} years): {verb} {what}"
+                    )
+                    result.lines.append(line)
+                    logger.info("retention %s", line)
+                    if apply:
+                        audit_record(
+                            actor=None,
+                            action="retention_delete",
+                            target=person,
+                            subject=person,
+                            detail=what,
+                            category=AuditEvent.Category.CHANGE,
+                        )
+    return result

@@ -1,0 +1,116 @@
+"""Gate 6: axe-core on every page of the main flows, per role (WCAG 2.1 AA): no violation of
+impact serious or critical. The same pass asserts that the strict Content-Security-Policy
+breaks nothing (no CSP violation reported by Chromium), the admin included.
+
+Add your pages to PAGES: (demo username or None for anonymous, path, description).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe" / "axe.min.js"
+assert AXE.exists()
+IMPACTS = {"serious", "critical"}
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def preparation(username):
+    """The path of the demo person's current LUS preparation page (None without one)."""
+
+    def resolve():
+        from django.urls import reverse
+
+        from lus.conversations.models import Conversation
+        from lus.tenants.scoping import unscoped
+
+        with unscoped("test: find the demo conversation"):
+            conv = Conversation.objects.filter(leader__username=username).order_by("-year").first()
+        return reverse("conversations:prepare", args=[conv.pk]) if conv else None
+
+    return resolve
+
+
+#: (who, path, what). who is a demo username ("<slug>-leder|chef|hr") or None; path may be a
+#: callable returning the path (or None to skip when the demo has no such object).
+PAGES = [
+    (None, "/login/", "login"),
+    ("haderslev-leder", "/", "home (leader)"),
+    ("haderslev-leder", "/me/log/", "who has seen my LUS (leader)"),
+    ("haderslev-leder", "/me/data/", "my data (leader)"),
+    ("haderslev-leder", preparation("haderslev-leder"), "preparation form (leader)"),
+    ("haderslev-chef", "/", "home (leader's leader)"),
+    ("haderslev-hr", "/", "home (HR)"),
+    ("haderslev-hr", "/admin/", "admin index (HR)"),
+    ("haderslev-hr", "/admin/accounts/user/", "people list (HR)"),
+    ("haderslev-hr", "/admin/accounts/user/add/", "add person (HR)"),
+    ("haderslev-hr", "/admin/tenants/municipality/", "municipality list (HR)"),
+    ("haderslev-hr", "/admin/audit/auditevent/", "configuration log (HR)"),
+]
+
+RESULTS: dict[str, str] = {}
+#: Pages whose screenshot is kept in docs/screenshots/ (looked at in reviews).
+SCREENSHOTS = {
+    "who has seen my LUS (leader)": "hvem-har-set-min-lus.png",
+    "my data (leader)": "mine-data.png",
+    "configuration log (HR)": "hr-konfigurationslog.png",
+}
+
+
+#: Records CSP violations with where they come from (init scripts are not subject to CSP).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(
+    `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`
+    + ` sample=${e.sample}`);
+});
+"""
+
+
+def _check(page, live_server, path):
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status < 400, f"{path}: HTTP {response.status}"
+    page.wait_for_load_state("load")
+    csp_errors = page.evaluate("() => window.__cspViolations || []")
+    # Loaded from our own origin (the vendored file), so the strict CSP allows it.
+    page.add_script_tag(url=f"{live_server.url}/static/vendor/axe/axe.min.js")
+    result = page.evaluate("async (opts) => await axe.run(document, opts)", AXE_OPTIONS)
+    bad = [v for v in result["violations"] if v.get("impact") in IMPACTS]
+    return result, bad, csp_errors
+
+
+def test_axe_and_csp_on_main_pages(demo_data, login, page, live_server):
+    page.add_init_script(CSP_LISTENER)
+    failures = []
+    current = "anonymous"
+    for who, path, what in PAGES:
+        if callable(path):
+            path = path()
+            if path is None:
+                RESULTS[what] = "skipped: no such object in the demo"
+                continue
+        if who != current:
+            page.context.clear_cookies()
+            if who is not None:
+                login(who)
+            current = who
+        result, bad, csp_errors = _check(page, live_server, path)
+        if what in SCREENSHOTS:
+            shots = AXE.parents[3] / "docs" / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / SCREENSHOTS[what]), full_page=True)
+        minor = len(result["violations"]) - len(bad)
+        RESULTS[what] = (
+            f"{len(bad)} serious/critical, {minor} minor, {len(result['passes'])} passed"
+        )
+        for violation in bad:
+            nodes = ", ".join(n["target"][0] for n in violation["nodes"][:3])
+            failures.append(f"{what} {path}: {violation['id']} ({violation['impact']}) at {nodes}")
+        failures += [f"{what} {path}: CSP violation: {text}" for text in csp_errors]
+    print("\naxe results:\n" + "\n".join(f"  {k}: {v}" for k, v in RESULTS.items()))
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,176 @@
+"""Object providers for the URL matrix: kwarg name (or model label) -> value per object kind.
+
+A provider is ``f(world, kind) -> value | None`` where kind is "own" (belongs to the leader),
+"other" (another leader in the same municipality) or "foreign" (another municipality). Return
+None when a kind makes no sense for the object. Providers marked ``fixed`` return the same
+value for every kind (not an object, e.g. an app label) and are called once.
+
+Register a new one with ``@provider("kwarg_or_label")``. Model labels ("app.model") are used
+for the admin's ``object_id`` and by rows that map an ambiguous kwarg: ``providers={"pk":
+"conversations.conversation"}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+
+from lus.tenants.scoping import unscoped
+
+KINDS = ("own", "other", "foreign")
+
+
+@dataclass(frozen=True)
+class Provider:
+    func: Callable
+    fixed: bool = False
+
+
+PROVIDERS: dict[str, Provider] = {}
+
+
+def provider(name: str, *, fixed: bool = False):
+    def register(func):
+        PROVIDERS[name] = Provider(func, fixed)
+        return func
+
+    return register
+
+
+def _person(world, kind):
+    return {"own": world.leader, "other": world.other_leader, "foreign": world.foreign_leader}[kind]
+
+
+@provider("accounts.user")
+def user_pk(world, kind):
+    return _person(world, kind).pk
+
+
+@provider("accounts.orgunit")
+def orgunit_pk(world, kind):
+    return _person(world, kind).org_unit_id
+
+
+@provider("tenants.municipality")
+def municipality_pk(world, kind):
+    if kind == "other":
+        return None
+    return (world.home if kind == "own" else world.foreign).pk
+
+
+@provider("auth.group")
+def group_pk(world, kind):
+    return world.group.pk if kind == "own" else None
+
+
+@provider("app_label", fixed=True)
+def app_label(world, kind):
+    return "accounts"
+
+
+@provider("url", fixed=True)
+def catch_all_url(world, kind):
+    return "does-not-exist/"
+
+
+@provider("content_type_id")
+def content_type_id(world, kind):
+    with unscoped("test: content type"):
+        return ContentType.objects.get_for_model(type(_person(world, kind))).pk
+
+
+@provider("object_id")
+def object_id(world, kind):
+    return _person(world, kind).pk
+
+
+@provider("audit.auditevent")
+def audit_event_pk(world, kind):
+    from lus.audit.models import AuditEvent
+    from lus.audit.services import audit_record
+
+    if kind == "other":
+        return None
+    hr = world.hr if kind == "own" else world.foreign_hr
+    municipality = world.home if kind == "own" else world.foreign
+    with unscoped("test: audit provider"):
+        event = audit_record(
+            actor=hr,
+            action="admin_change",
+            target=municipality,
+            detail="Changed conversation duration" if kind == "own" else world.canary,
+            category=AuditEvent.Category.CONFIG,
+        )
+    return event.pk
+
+
+@provider("conversations.conversation")
+def conversation_pk(world, kind):
+    """This year's LUS of the person (created once per person; only the leader prepares)."""
+    from lus.conversations.models import Conversation
+    from tests.conversations.factories import make_conversation
+
+    person = _person(world, kind)
+    with unscoped("test: conversation provider"):
+        existing = Conversation.objects.filter(leader=person).first()
+    if existing is None:
+        existing = make_conversation(person)
+    return existing.pk
+
+
+# --- lus.frameworks: a draft framework per municipality (foreign one carries the canary) ------
+def _framework_objects(world, kind):
+    """(framework, draft version, section, question, customisation) of the home or foreign
+    municipality, created once per world. Drafts, so HR may change and delete them."""
+    if kind == "other":
+        return None
+    cache = world.__dict__.setdefault("_frameworks", {})
+    if kind not in cache:
+        from lus.frameworks.models import (
+            Framework,
+            FrameworkVersion,
+            Question,
+            QuestionOption,
+            Section,
+            TeamCustomisation,
+        )
+
+        m = world.home if kind == "own" else world.foreign
+        label = "Spørgeramme" if kind == "own" else f"Spørgeramme {world.canary}"
+        owner = world.leaders_leader if kind == "own" else world.foreign_leaders_leader
+        with unscoped("test: framework provider"):
+            framework = Framework.objects.create(municipality=m, name=f"{label} (matrix)")
+            version = FrameworkVersion.objects.create(municipality=m, framework=framework, number=1)
+            section = Section.objects.create(municipality=m, version=version, title=label)
+            question = Question.objects.create(
+                municipality=m, section=section, type="choice", text=f"{label}?"
+            )
+            QuestionOption.objects.create(municipality=m, question=question, label=f"{label} A")
+            QuestionOption.objects.create(municipality=m, question=question, label=f"{label} B")
+            customisation = TeamCustomisation.objects.create(
+                municipality=m, version=version, owner=owner
+            )
+        cache[kind] = (framework, version, section, question, customisation)
+    return cache[kind]
+
+
+def _framework_part(index):
+    def get(world, kind):
+        objects = _framework_objects(world, kind)
+        return None if objects is None else objects[index].pk
+
+    return get
+
+
+for _i, _label in enumerate(
+    [
+        "frameworks.framework",
+        "frameworks.frameworkversion",
+        "frameworks.section",
+        "frameworks.question",
+        "frameworks.teamcustomisation",
+    ]
+):
+    provider(_label)(_framework_part(_i))

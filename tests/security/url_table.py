@@ -1,0 +1,197 @@
+"""THE declared expectations for every URL of LUS (one table; see docs/security.md).
+
+``tests/security/test_url_matrix.py`` walks the URLconf and calls every URL as each role with
+GET and POST. A URL name that is missing here fails that test. To add a view:
+
+1. add a row to ``URLS`` (app views) or a policy to ``ADMIN_MODELS`` (a new ModelAdmin);
+2. if the URL has a kwarg name no provider knows yet, add a provider to
+   ``tests/security/providers.py``.
+
+Expectations are written for an object *of the leader* (kind "own"). The test derives the
+other cases: for another leader's object the roles swap (other_leader plays "leader"); for a
+foreign municipality's object every home role must get 404 and foreign HR gets what HR gets.
+
+Outcome tokens: an HTTP status (200, 400, 403, 404, 405, 204), ``LOGIN`` (redirect to a login
+page) or ``REDIRECT`` (any other 3xx). A value may be a set of accepted tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LOGIN = "login"
+REDIRECT = "redirect"
+
+ANONYMOUS = "anonymous"
+LEADER = "leader"
+OTHER_LEADER = "other_leader"
+LEADERS_LEADER = "leaders_leader"
+OTHER_LEADERS_LEADER = "other_leaders_leader"
+HR = "hr"
+FOREIGN_HR = "foreign_hr"
+ROLES = [ANONYMOUS, LEADER, OTHER_LEADER, LEADERS_LEADER, OTHER_LEADERS_LEADER, HR, FOREIGN_HR]
+USERS = [r for r in ROLES if r != ANONYMOUS]
+
+
+def E(default, **by_role):
+    """Expected outcome per role: ``default`` for every role not named."""
+    unknown = set(by_role) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+@dataclass(frozen=True)
+class Row:
+    get: dict
+    post: dict
+    #: kwarg name -> provider name, when the kwarg name alone is ambiguous (e.g. "pk").
+    providers: dict = field(default_factory=dict)
+    #: False for views that answer without looking the object up (so cannot leak it).
+    object_lookup: bool = True
+
+
+# --- app views -------------------------------------------------------------------------------
+URLS: dict[str, Row] = {
+    "home": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
+    "healthz": Row(get=E(200), post=E(405)),
+    "login": Row(get=E(REDIRECT, anonymous=200), post=E(REDIRECT, anonymous=200)),
+    "logout": Row(get=E(405), post=E(LOGIN)),
+    "set_language": Row(get=E({REDIRECT, 204}), post=E({REDIRECT, 204})),
+    # lus.audit: "who has seen my LUS" (always the user's own log)
+    "audit:my_log": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
+    # lus.accounts: the person's own data (always their own)
+    "accounts:my_data": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
+    "accounts:my_data_download": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
+    # lus.conversations: only the leader and their leader see a conversation (everyone else
+    # 404). Only the leader prepares in the test world's framework, so the leader's leader
+    # gets 403 on the preparation. POSTs without a form: 400 (no revision), 422 (share with
+    # mandatory questions unanswered).
+    "conversations:detail": Row(
+        get=E(404, anonymous=LOGIN, leader=200, leaders_leader=200),
+        post=E(405, anonymous=LOGIN),
+        providers={"pk": "conversations.conversation"},
+    ),
+    "conversations:prepare": Row(
+        get=E(404, anonymous=LOGIN, leader=200, leaders_leader=403),
+        post=E(404, anonymous=LOGIN, leader=400, leaders_leader=403),
+        providers={"pk": "conversations.conversation"},
+    ),
+    # lus.frameworks: HR's preview of a framework version as a leader sees it (HR only).
+    "frameworks:preview": Row(
+        get=E(404, anonymous=LOGIN, hr=200),
+        post=E(405, anonymous=LOGIN),
+        providers={"pk": "frameworks.frameworkversion"},
+    ),
+    "conversations:share": Row(
+        get=E(405, anonymous=LOGIN),
+        post=E(404, anonymous=LOGIN, leader=422, leaders_leader=403),
+        providers={"pk": "conversations.conversation"},
+    ),
+}
+
+# --- the admin --------------------------------------------------------------------------------
+STAFF_ONLY = E(LOGIN, hr=200, foreign_hr=200)
+ADMIN_POST = E(LOGIN, hr=200, foreign_hr=200)
+
+URLS.update(
+    {
+        "admin:index": Row(get=STAFF_ONLY, post=ADMIN_POST),
+        # Logged-in non-staff get the form with "not authorised"; staff are sent on (GET).
+        "admin:login": Row(get=E(200, hr=REDIRECT, foreign_hr=REDIRECT), post=E(200)),
+        # admin_view sends non-staff from the admin logout to the admin index.
+        "admin:logout": Row(
+            get=E(REDIRECT, hr=405, foreign_hr=405), post=E(REDIRECT, hr=LOGIN, foreign_hr=LOGIN)
+        ),
+        "admin:password_change": Row(get=STAFF_ONLY, post=ADMIN_POST),
+        "admin:password_change_done": Row(get=STAFF_ONLY, post=E(LOGIN, hr=405, foreign_hr=405)),
+        # Without its query parameters the autocomplete view refuses (403).
+        "admin:autocomplete": Row(
+            get=E(LOGIN, hr=403, foreign_hr=403), post=E(LOGIN, hr=405, foreign_hr=405)
+        ),
+        "admin:jsi18n": Row(get=STAFF_ONLY, post=E(LOGIN, hr=405, foreign_hr=405)),
+        # Models without get_absolute_url: always 404, whether the object exists or not.
+        "admin:view_on_site": Row(
+            get=E(LOGIN, hr=404, foreign_hr=404), post=E(LOGIN, hr=404, foreign_hr=404)
+        ),
+        "admin:app_list": Row(get=STAFF_ONLY, post=ADMIN_POST),
+        "admin:<catch-all>": Row(
+            get=E(LOGIN, hr=404, foreign_hr=404), post=E(LOGIN, hr=404, foreign_hr=404)
+        ),
+        "admin:accounts_user_import": Row(get=STAFF_ONLY, post=ADMIN_POST),
+        # An empty upload is refused with the form's errors (400).
+        "admin:frameworks_framework_import": Row(
+            get=STAFF_ONLY, post=E(LOGIN, hr=400, foreign_hr=400)
+        ),
+        "admin:auth_user_password_change": Row(
+            get=STAFF_ONLY, post=ADMIN_POST, providers={"id": "accounts.user"}
+        ),
+    }
+)
+
+
+@dataclass(frozen=True)
+class AdminPolicy:
+    """Who may use a ModelAdmin: "hr" (HR of the object's municipality), "platform" (platform
+    admins only: HR gets 403) or "readonly" (HR may list and view, not add/change/delete)."""
+
+    view: str = "hr"
+    add: str = "hr"
+    change: str = "hr"
+    delete: str = "hr"
+
+
+ADMIN_MODELS: dict[str, AdminPolicy] = {
+    "tenants.municipality": AdminPolicy(add="platform", delete="platform"),
+    "auth.group": AdminPolicy(
+        view="platform", add="platform", change="platform", delete="platform"
+    ),
+    "accounts.orgunit": AdminPolicy(),
+    "accounts.user": AdminPolicy(),
+    "audit.auditevent": AdminPolicy(add="platform", change="readonly", delete="platform"),
+    "frameworks.framework": AdminPolicy(),
+    "frameworks.frameworkversion": AdminPolicy(),
+    "frameworks.section": AdminPolicy(),
+    "frameworks.question": AdminPolicy(),
+    # Leaders' leaders tailor their own framework; HR only looks.
+    "frameworks.teamcustomisation": AdminPolicy(
+        add="platform", change="readonly", delete="platform"
+    ),
+}
+
+
+def admin_rows(label: str, policy: AdminPolicy) -> dict[str, Row]:
+    """The rows of one ModelAdmin's standard URLs, derived from its policy."""
+
+    def cell(who: str, ok_get=200, ok_post=200):
+        if who == "hr":
+            return E(LOGIN, hr=ok_get, foreign_hr=ok_get), E(LOGIN, hr=ok_post, foreign_hr=ok_post)
+        if who == "readonly":  # the change page shows the object read-only; POST is refused
+            return E(LOGIN, hr=200, foreign_hr=200), E(LOGIN, hr=403, foreign_hr=403)
+        return E(LOGIN, hr=403, foreign_hr=403), E(LOGIN, hr=403, foreign_hr=403)
+
+    app, model = label.split(".")
+    prefix = f"admin:{app}_{model}"
+    view_get, view_post = cell(policy.view)
+    add_get, add_post = cell(policy.add)
+    change_get, change_post = cell(policy.change)
+    delete_get, delete_post = cell(policy.delete)
+    history = view_get if policy.view == "platform" else E(LOGIN, hr=200, foreign_hr=200)
+    obj = {"object_id": label}
+    return {
+        f"{prefix}_changelist": Row(get=view_get, post=view_post),
+        f"{prefix}_add": Row(get=add_get, post=add_post),
+        f"{prefix}_change": Row(get=change_get, post=change_post, providers=obj),
+        f"{prefix}_delete": Row(get=delete_get, post=delete_post, providers=obj),
+        f"{prefix}_history": Row(get=history, post=history, providers=obj),
+        # The bare "<object_id>/" URL only redirects to the change page (no lookup, no leak).
+        f"{prefix}_<object-redirect>": Row(
+            get=E(LOGIN, hr=REDIRECT, foreign_hr=REDIRECT),
+            post=E(LOGIN, hr=REDIRECT, foreign_hr=REDIRECT),
+            providers=obj,
+            object_lookup=False,
+        ),
+    }
+
+
+for _label, _policy in ADMIN_MODELS.items():
+    URLS.update(admin_rows(_label, _policy))

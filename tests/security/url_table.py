@@ -48,6 +48,9 @@ class Row:
     providers: dict = field(default_factory=dict)
     #: False for views that answer without looking the object up (so cannot leak it).
     object_lookup: bool = True
+    #: True for autosaving forms that keep the valid part of a partly invalid body and
+    #: answer 422 with the errors (so a typo in one field never loses the other answers).
+    saves_valid_part: bool = False
 
 
 # --- app views -------------------------------------------------------------------------------
@@ -75,6 +78,7 @@ URLS: dict[str, Row] = {
         get=E(404, anonymous=LOGIN, leader=200, leaders_leader=403),
         post=E(404, anonymous=LOGIN, leader=400, leaders_leader=403),
         providers={"pk": "conversations.conversation"},
+        saves_valid_part=True,
     ),
     # lus.frameworks: HR's preview of a framework version as a leader sees it (HR only).
     "frameworks:preview": Row(

@@ -194,6 +194,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ADMIN = False  # platform admins use `manage.py axes_reset_username`
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "lus.accounts.backends.axes_username"
 
 LOGGING = {
     "version": 1,

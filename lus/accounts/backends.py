@@ -19,3 +19,14 @@ class TenantAwareModelBackend(ModelBackend):
             except user_model.DoesNotExist:
                 return None
         return user if self.user_can_authenticate(user) else None
+
+
+def axes_username(request, credentials=None) -> str | None:
+    """The username django-axes records for a login attempt, cut to its column's length.
+
+    Django's login form does not enforce the username's length before authenticating, so a
+    hostile 10 MB username would otherwise reach axes' varchar(255) and fail on PostgreSQL.
+    """
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get("username") if source else None
+    return username[:255] if isinstance(username, str) else username

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "lus.audit",
     "lus.conversations",
     "lus.plans",
+    "lus.rounds",
     "lus.core",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -142,6 +143,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LUS <lus@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address LUS is reached at, for links in e-mails sent outside a request (reminders).
+LUS_BASE_URL = env.str("LUS_BASE_URL", default="http://127.0.0.1:8000")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "lus.conversations",
     "lus.plans",
     "lus.rounds",
+    "lus.documents",
     "lus.core",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -127,8 +128,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Filed LUS PDFs (lus.documents): outside MEDIA_ROOT, never served directly (only through
+# the audited download view). Any Django storage backend works here.
+ARCHIVE_ROOT = env.path("ARCHIVE_ROOT", default=BASE_DIR / "archive")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "archive": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(ARCHIVE_ROOT)},
+    },
     "staticfiles": {
         # Production runs `collectstatic` and may switch to the manifest storage;
         # the default needs no build step so `make demo` and the tests just work.

@@ -24,6 +24,7 @@ urlpatterns = [
     path("me/data/", include("lus.accounts.urls")),
     path("lus/", include("lus.conversations.urls")),
     path("frameworks/", include("lus.frameworks.urls")),
+    path("dokumenter/", include("lus.documents.urls")),
     path("hr/", include("lus.rounds.urls")),
     path("admin/", admin.site.urls),
 ]

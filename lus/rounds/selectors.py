@@ -37,7 +37,7 @@ DONE = {S.HELD, S.PLAN_AGREED, S.FILED}
 
 #: Fields of a conversation HR may see: who, status and dates. Never content.
 STATUS_FIELDS = [
-    "pk",
+    "id",
     "year",
     "status",
     "leader_id",
@@ -48,13 +48,10 @@ STATUS_FIELDS = [
     "held_at",
     "plan_agreed_at",
     "filed_at",
-    "leader__pk",
     "leader__name",
     "leader__job_title",
     "leader__org_unit_id",
-    "leader__org_unit__pk",
     "leader__org_unit__name",
-    "conductor__pk",
     "conductor__name",
 ]
 
@@ -78,8 +75,10 @@ def unit_ids_with_descendants(unit_ids) -> set[int]:
 
 def round_unit_ids(lus_round: LusRound) -> set[int] | None:
     """The units a round covers (sub-units included), or None for the whole municipality."""
-    chosen = list(lus_round.org_units.values_list("pk", flat=True)) if lus_round.pk else []
-    return unit_ids_with_descendants(chosen) if chosen else None
+    if not hasattr(lus_round, "_unit_ids"):
+        chosen = list(lus_round.org_units.values_list("pk", flat=True)) if lus_round.pk else []
+        lus_round._unit_ids = unit_ids_with_descendants(chosen) if chosen else None
+    return lus_round._unit_ids
 
 
 def round_people(lus_round: LusRound) -> QuerySet[User]:

@@ -174,3 +174,20 @@ for _i, _label in enumerate(
     ]
 ):
     provider(_label)(_framework_part(_i))
+
+
+@provider("rounds.lusround")
+def round_pk(world, kind):
+    """The municipality's 2026 LUS round (rounds are per municipality, not per person)."""
+    import datetime
+
+    from lus.rounds.models import LusRound
+
+    if kind == "other":
+        return None
+    municipality = world.home if kind == "own" else world.foreign
+    with unscoped("test: round provider"):
+        lus_round, _ = LusRound.objects.get_or_create(
+            municipality=municipality, year=2026, defaults={"deadline": datetime.date(2026, 12, 15)}
+        )
+    return lus_round.pk

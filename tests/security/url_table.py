@@ -93,6 +93,23 @@ URLS: dict[str, Row] = {
     ),
 }
 
+# lus.rounds: HR's round overview (+ CSV) and anonymous statistics — HR of the municipality
+# only; everyone else 404 (another municipality's round is not in the scope at all).
+_HR_ONLY = E(404, anonymous=LOGIN, hr=200, foreign_hr=200)
+_ROUND = {"pk": "rounds.lusround"}
+URLS.update(
+    {
+        "rounds:index": Row(get=_HR_ONLY, post=E(405, anonymous=LOGIN)),
+        "rounds:statistics": Row(get=_HR_ONLY, post=E(405, anonymous=LOGIN)),
+        "rounds:overview": Row(
+            get=E(404, anonymous=LOGIN, hr=200), post=E(405, anonymous=LOGIN), providers=_ROUND
+        ),
+        "rounds:overview_csv": Row(
+            get=E(404, anonymous=LOGIN, hr=200), post=E(405, anonymous=LOGIN), providers=_ROUND
+        ),
+    }
+)
+
 # --- the admin --------------------------------------------------------------------------------
 STAFF_ONLY = E(LOGIN, hr=200, foreign_hr=200)
 ADMIN_POST = E(LOGIN, hr=200, foreign_hr=200)
@@ -160,6 +177,7 @@ ADMIN_MODELS: dict[str, AdminPolicy] = {
     "frameworks.teamcustomisation": AdminPolicy(
         add="platform", change="readonly", delete="platform"
     ),
+    "rounds.lusround": AdminPolicy(),
 }
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("me/log/", include("lus.audit.urls")),
     path("me/data/", include("lus.accounts.urls")),
     path("lus/", include("lus.conversations.urls")),
+    path("lus/", include("lus.plans.urls")),
     path("frameworks/", include("lus.frameworks.urls")),
     path("dokumenter/", include("lus.documents.urls")),
     path("hr/", include("lus.rounds.urls")),

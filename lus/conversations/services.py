@@ -101,6 +101,16 @@ def conversation_file(*, conversation: Conversation) -> Conversation:
     return _advance(conversation, S.FILED, {S.PLAN_AGREED}, filed_at=None)
 
 
+@transaction.atomic
+def conversation_reopen_plan(*, conversation: Conversation) -> Conversation:
+    """The one step back: an agreed plan reopened (with a recorded reason, see
+    ``lus.plans.services.plan_reopen``) makes the conversation "held" again."""
+    _advance(conversation, S.HELD, {S.PLAN_AGREED})
+    conversation.plan_agreed_at = None
+    conversation.save(update_fields=["plan_agreed_at"])
+    return conversation
+
+
 # --- preparation ------------------------------------------------------------------------------
 
 

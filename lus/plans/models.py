@@ -42,8 +42,15 @@ class Plan(TenantOwned):
     continues = models.BooleanField(_("continues across years"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The current approvals (the history is in ``PlanApproval``); cleared by any later edit.
     approved_by_leader_at = models.DateTimeField(null=True, blank=True)
     approved_by_conductor_at = models.DateTimeField(null=True, blank=True)
+    approved_by_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by_conductor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     agreed_at = models.DateTimeField(_("agreed at"), null=True, blank=True)
 
     class Meta:
@@ -171,3 +178,148 @@ class PlanItemEvaluation(TenantOwned):
                 fields=["item", "conversation"], name="evaluation_one_per_conversation"
             )
         ]
+
+
+# --- issue 5: the conversation and agreeing the plan -------------------------------------------
+class ConversationState(TenantOwned):
+    """Per-conversation settings chosen during the meeting (Norddjurs: the dimension to start
+    with). Kept here so the conversations app needs no migration for it."""
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="plan_state"
+    )
+    start_section = models.ForeignKey(
+        "frameworks.Section",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("start with"),
+    )
+
+    class Meta:
+        verbose_name = _("conversation state")
+        verbose_name_plural = _("conversation states")
+
+
+class SectionNote(TenantOwned):
+    """The notes both parties take on one section during the conversation (co-edited)."""
+
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="section_notes"
+    )
+    section = models.ForeignKey("frameworks.Section", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("notes"), blank=True, max_length=10_000)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("section notes")
+        verbose_name_plural = _("section notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "section"], name="sectionnote_one_per_section"
+            )
+        ]
+
+    @property
+    def leader(self):
+        return self.conversation.leader
+
+
+class Minutes(TenantOwned):
+    """The minutes ("referat") of a conversation, written by the agreed writer
+    (``Conversation.minutes_by``); the other party reads them. Filed with the plan."""
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="minutes"
+    )
+    text = models.TextField(_("minutes"), blank=True, max_length=50_000)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    @property
+    def leader(self):
+        return self.conversation.leader
+
+
+class PlanApproval(TenantOwned):
+    """One approval of the plan by one party. ``cleared_at`` is set when a later edit (or a
+    reopening) withdrew it; the current approvals are the rows with ``cleared_at`` empty."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        LEADERS_LEADER = "leaders_leader", _("Leader's leader")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="approvals")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    cleared_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    cleared_reason = models.CharField(_("withdrawn because"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("plan approval")
+        verbose_name_plural = _("plan approvals")
+        ordering = ["approved_at", "pk"]
+
+    @property
+    def leader(self):
+        return self.plan.leader
+
+
+class PlanReopening(TenantOwned):
+    """An agreed plan opened again for changes (needs a reason)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reopenings")
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(_("reopened at"))
+    reason = models.TextField(_("reason"), max_length=2_000)
+
+    class Meta:
+        verbose_name = _("reopening")
+        verbose_name_plural = _("reopenings")
+        ordering = ["reopened_at", "pk"]
+
+    @property
+    def leader(self):
+        return self.plan.leader
+
+
+class FollowUp(TenantOwned):
+    """A follow-up date of an agreed plan, listed for both people and exportable as .ics."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="follow_ups")
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=300)
+    # The plan value the date came from (the layout's follow-up date field).
+    source = models.ForeignKey(
+        PlanValue, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.title}"
+
+    @property
+    def leader(self):
+        return self.plan.leader

@@ -191,3 +191,27 @@ def round_pk(world, kind):
             municipality=municipality, year=2026, defaults={"deadline": datetime.date(2026, 12, 15)}
         )
     return lus_round.pk
+
+
+@provider("plans.followup")
+def follow_up_pk(world, kind):
+    """A follow-up on the plan of the person's LUS."""
+    import datetime
+
+    from lus.conversations.models import Conversation
+    from lus.plans.models import FollowUp
+    from lus.plans.services import plan_get_or_create
+    from lus.tenants.scoping import tenant_scope
+
+    conversation_id = conversation_pk(world, kind)
+    with unscoped("test: follow-up provider"):
+        conversation = Conversation.objects.select_related("municipality").get(pk=conversation_id)
+    with tenant_scope(conversation.municipality):
+        plan = plan_get_or_create(conversation=conversation)
+        follow_up = FollowUp.objects.create(
+            municipality_id=plan.municipality_id,
+            plan=plan,
+            date=datetime.date(2027, 1, 15),
+            title="Opfølgning" if kind != "foreign" else f"Opfølgning {world.canary}",
+        )
+    return follow_up.pk

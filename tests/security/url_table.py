@@ -110,6 +110,55 @@ URLS.update(
     }
 )
 
+# lus.plans: the conversation view and the co-edited plan — only the leader and the leader's
+# leader (everyone else 404). In the test world the LUS is only "created": marking it held (only
+# the leader's leader; the leader 403) and approving answer 409; empty POSTs 400 (reopen: 422,
+# the reason is missing). Follow-ups: everyone has their own list; the .ics only the two people.
+_PARTY_GET = E(404, anonymous=LOGIN, leader=200, leaders_leader=200)
+_NO_GET = E(405, anonymous=LOGIN)
+_PLAN = {"pk": "conversations.conversation"}
+URLS.update(
+    {
+        "plans:conduct": Row(get=_PARTY_GET, post=_NO_GET, providers=_PLAN),
+        "plans:hold": Row(
+            get=_NO_GET,
+            post=E(404, anonymous=LOGIN, leader=403, leaders_leader=409),
+            providers=_PLAN,
+        ),
+        "plans:start": Row(
+            get=_NO_GET,
+            post=E(404, anonymous=LOGIN, leader=400, leaders_leader=400),
+            providers=_PLAN,
+        ),
+        "plans:plan": Row(get=_PARTY_GET, post=_NO_GET, providers=_PLAN),
+        "plans:save": Row(
+            get=_NO_GET,
+            post=E(404, anonymous=LOGIN, leader=400, leaders_leader=400),
+            providers=_PLAN,
+        ),
+        "plans:state": Row(get=_PARTY_GET, post=_NO_GET, providers=_PLAN),
+        "plans:structure": Row(
+            get=_NO_GET,
+            post=E(404, anonymous=LOGIN, leader=400, leaders_leader=400),
+            providers=_PLAN,
+        ),
+        "plans:approve": Row(
+            get=_NO_GET,
+            post=E(404, anonymous=LOGIN, leader=409, leaders_leader=409),
+            providers=_PLAN,
+        ),
+        "plans:reopen": Row(
+            get=_NO_GET,
+            post=E(404, anonymous=LOGIN, leader=422, leaders_leader=422),
+            providers=_PLAN,
+        ),
+        "plans:follow_ups": Row(get=E(200, anonymous=LOGIN), post=_NO_GET, object_lookup=False),
+        "plans:follow_up_ics": Row(
+            get=_PARTY_GET, post=_NO_GET, providers={"pk": "plans.followup"}
+        ),
+    }
+)
+
 # --- the admin --------------------------------------------------------------------------------
 STAFF_ONLY = E(LOGIN, hr=200, foreign_hr=200)
 ADMIN_POST = E(LOGIN, hr=200, foreign_hr=200)

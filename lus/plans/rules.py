@@ -1,0 +1,45 @@
+"""Who may do what in the conversation view and the development plan. Objects are the
+``Conversation`` (the plan belongs to it) or a ``FollowUp``. Only the leader and the leader's
+leader holding the LUS see anything (everyone else — other leaders, HR — gets 404 through
+``object_for_user``); being agreed makes everything read-only (the services enforce it too)."""
+
+from __future__ import annotations
+
+import rules
+
+from lus.conversations.rules import is_conductor, is_party
+
+LOCKED = ("plan_agreed", "filed")
+
+
+@rules.predicate
+def is_open(user, conversation) -> bool:
+    return bool(conversation and conversation.status not in LOCKED)
+
+
+@rules.predicate
+def is_agreed(user, conversation) -> bool:
+    return bool(conversation and conversation.status == "plan_agreed")
+
+
+@rules.predicate
+def may_be_marked_held(user, conversation) -> bool:
+    return bool(conversation and conversation.status in ("invited", "preparing", "shared"))
+
+
+@rules.predicate
+def is_follow_up_party(user, follow_up) -> bool:
+    conversation = follow_up.plan.conversation if follow_up else None
+    return bool(
+        user.is_authenticated
+        and conversation
+        and user.pk in (conversation.leader_id, conversation.conductor_id)
+    )
+
+
+rules.add_perm("plans.view_conversation_content", is_party)
+rules.add_perm("plans.edit_plan", is_party & is_open)
+rules.add_perm("plans.hold_conversation", is_conductor)
+rules.add_perm("plans.can_mark_held", is_conductor & may_be_marked_held)
+rules.add_perm("plans.reopen_plan", is_party & is_agreed)
+rules.add_perm("plans.view_follow_up", is_follow_up_party)

@@ -38,6 +38,16 @@ class Cell:
     def input_id(self) -> str:
         return f"cell-{self.key}"
 
+    @property
+    def date_value(self):
+        """The value as a date (for showing a date field read-only), or None."""
+        import datetime
+
+        try:
+            return datetime.date.fromisoformat(self.value) if self.kind == "date" else None
+        except ValueError:
+            return None
+
 
 @dataclass
 class ActivityView:

@@ -184,13 +184,13 @@
       if (revision <= local) continue;
       const editing = document.activeElement === el || st.dirty || st.inFlight || st.conflict;
       if (editing) {
-        if (!st.conflict) setStatus(el, (d.msgOtherEditing || "").replace("{name}", by || "?"), "text-warning-emphasis");
+        if (!st.conflict) setStatus(el, d.msgOtherEditing.replace("{name}", by || d.msgOther), "text-warning-emphasis");
         continue;
       }
       if (isReadonly(el)) setReadonlyText(el, value);
       else el.value = value;
       el.dataset.revision = revision;
-      setStatus(el, (d.msgUpdated || "").replace("{name}", by || "?"), "text-info-emphasis");
+      setStatus(el, by ? d.msgUpdated.replace("{name}", by) : d.msgUpdatedAnon, "text-info-emphasis");
       el.classList.add("lus-updated");
       setTimeout(() => el.classList.remove("lus-updated"), 1500);
     }
@@ -265,7 +265,7 @@
         await flush();
         const data = Object.fromEntries(new FormData(form).entries());
         delete data.csrfmiddlewaretoken;
-        const response = await post(form.action, data);
+        const response = await post(form.getAttribute("action"), data);
         if (response.type === "opaqueredirect" || response.ok) await refreshBody();
       });
     });
@@ -273,11 +273,11 @@
 
   document.querySelectorAll("form[data-flush]").forEach((form) => {
     form.addEventListener("submit", async (ev) => {
-      if (form.dataset.flushed) return;
+      const pending = [...cells.values()].some((s) => s.dirty && !s.conflict);
+      if (!pending) return;
       ev.preventDefault();
       await flush();
-      form.dataset.flushed = "1";
-      form.requestSubmit ? form.requestSubmit() : form.submit();
+      form.submit();
     });
   });
 

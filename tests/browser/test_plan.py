@@ -1,0 +1,201 @@
+"""The leader's leader conducts the LUS and both co-edit the development plan at the same time
+from two browsers (two Playwright contexts = two people): each sees the other's change without
+reloading, a same-field conflict shows both versions and is resolved, both approve, and the plan
+is locked. Haderslev (items), Norddjurs (fixed prompts), Albertslund (per-section agreements).
+
+The invitation and the leader's shared preparation come from ``manage.py demo``
+(``<slug>-leder2`` has shared the preparation; ``<slug>-chef`` holds the LUS)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SOON = 8_000  # ms: "within a few seconds" (the page polls every 3 s)
+
+
+def _conversation_pk(slug: str) -> int:
+    from lus.conversations.models import Conversation
+    from lus.tenants.scoping import unscoped
+
+    with unscoped("test: find the demo conversation"):
+        return (
+            Conversation.objects.filter(leader__username=f"{slug}-leder2")
+            .order_by("-year")
+            .first()
+            .pk
+        )
+
+
+def _person(browser, live_server, username: str):
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill("demo")
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    return page
+
+
+def _write(locator, text: str) -> None:
+    """Type into a field and leave it (a focused field counts as being edited: the other
+    person's changes are not put into it, so the test leaves the field like a user would)."""
+    locator.fill(text)
+    locator.press("Tab")
+    locator.page.locator("h1").click()
+
+
+def _conduct(chef, live_server, pk, *, note: str):
+    chef.goto(f"{live_server.url}/lus/{pk}/samtale/")
+    expect(chef.locator("h1")).to_contain_text("Samtale: LUS")
+    first = chef.locator("[data-cell^='n'], [data-cell^='s']").first
+    first.fill(note)
+    first.press("Tab")
+    expect(chef.locator(".lus-cell-status").first).to_contain_text("Gemt", timeout=SOON)
+    chef.get_by_role("button", name="Marker samtalen som afholdt").click()
+    expect(chef.get_by_role("status").first).to_contain_text("markeret som afholdt")
+
+
+def _approve_both(chef, leader, live_server, pk, slug):
+    leader.get_by_role("button", name="Godkend planen").click()
+    expect(leader.locator("#approval-list")).to_contain_text("Godkendt af")
+    # The leader's leader sees the leader's approval without reloading.
+    expect(chef.locator("#approval-list")).to_contain_text("Godkendt af", timeout=SOON)
+    chef.get_by_role("button", name="Godkend planen").click()
+    expect(chef.get_by_role("status").first).to_contain_text("Planen er aftalt og låst")
+    # The leader's page reloads itself into the read-only plan.
+    expect(leader.locator("#locked-notice")).to_be_visible(timeout=SOON)
+    for page in (chef, leader):
+        expect(page.locator("textarea[data-cell], input[data-cell]")).to_have_count(0)
+        expect(page.locator("#status")).to_have_text("Plan aftalt")
+    # The server refuses edits too (not just the page).
+    status = chef.evaluate(
+        """async (url) => {
+            const body = new FormData();
+            body.append("key", "p1"); body.append("revision", "0"); body.append("value", "x");
+            const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+            const r = await fetch(url, {method: "POST", body, headers: {"X-CSRFToken": csrf}});
+            return [r.status, (await r.json()).error];
+        }""",
+        f"{live_server.url}/lus/{pk}/plan/gem/",
+    )
+    assert status[0] == 409 and "låst" in status[1]
+
+
+def test_haderslev_two_browsers_coedit_with_conflict(demo_data, browser, live_server):
+    pk = _conversation_pk("haderslev")
+    chef = _person(browser, live_server, "haderslev-chef")
+    leader = _person(browser, live_server, "haderslev-leder2")
+    _conduct(chef, live_server, pk, note="Godt samarbejde med TRIO")
+    expect(chef.locator(".lus-answer-leader").first).not_to_be_empty()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    chef.screenshot(path=str(SCREENSHOTS / "conversation-view-haderslev.png"), full_page=True)
+
+    plan_url = f"{live_server.url}/lus/{pk}/plan/"
+    chef.goto(plan_url)
+    leader.goto(plan_url)
+    # A new development point appears in the other browser without reloading.
+    chef.get_by_role("button", name="Tilføj udviklingspunkt").click()
+    title = "[data-cell$='-title']"
+    expect(chef.locator(title)).to_have_count(1)
+    expect(leader.locator(title)).to_have_count(1, timeout=SOON)
+    # Different fields at the same time: both kept.
+    _write(chef.locator(title), "Strategisk sparring")
+    _write(leader.locator("[data-cell^='i'][data-cell*='-f']").nth(1), "Mentorforløb og kursus")
+    expect(leader.locator(title)).to_have_value("Strategisk sparring", timeout=SOON)
+    expect(chef.locator("[data-cell^='i'][data-cell*='-f']").nth(1)).to_have_value(
+        "Mentorforløb og kursus", timeout=SOON
+    )
+
+    # The same field at the same time: the leader is writing in "Mål" when the chef saves it.
+    goal_chef = chef.locator("[data-cell^='i'][data-cell*='-f']").first
+    goal_leader = leader.locator("[data-cell^='i'][data-cell*='-f']").first
+    goal_leader.click()
+    _write(goal_chef, "Mål: tydeligere retning (chef)")
+    expect(chef.locator(".lus-cell-status").nth(1)).to_contain_text("Gemt", timeout=SOON)
+    # The leader's field is not overwritten while they write; they are told.
+    expect(leader.locator("main")).to_contain_text("har gemt en ændring", timeout=SOON)
+    goal_leader.fill("Mål: mere tid til ledelse (leder)")
+    goal_leader.press("Tab")
+    conflict = leader.locator(".lus-conflict")
+    expect(conflict).to_be_visible(timeout=SOON)
+    expect(conflict.locator(".lus-theirs")).to_have_text("Mål: tydeligere retning (chef)")
+    expect(conflict.locator(".lus-mine")).to_have_text("Mål: mere tid til ledelse (leder)")
+    leader.screenshot(path=str(SCREENSHOTS / "plan-coedit-conflict.png"), full_page=True)
+    # Merge by editing: both versions in the field, edited into one and saved.
+    conflict.get_by_role("button", name="Flet ved at redigere").click()
+    expect(goal_leader).to_have_value(
+        "Mål: tydeligere retning (chef)\nMål: mere tid til ledelse (leder)"
+    )
+    _write(goal_leader, "Mål: tydeligere retning og mere tid til ledelse")
+    expect(conflict).to_have_count(0)
+    expect(goal_chef).to_have_value("Mål: tydeligere retning og mere tid til ledelse", timeout=SOON)
+
+    # Follow-up date, then both approve -> locked.
+    follow = chef.locator("input[type=date][data-cell^='p']")
+    _write(follow, "2027-03-15")
+    expect(leader.locator("input[type=date][data-cell^='p']")).to_have_value(
+        "2027-03-15", timeout=SOON
+    )
+    _approve_both(chef, leader, live_server, pk, "haderslev")
+    expect(chef.locator("main")).to_contain_text("15. marts 2027")
+    chef.screenshot(path=str(SCREENSHOTS / "plan-locked.png"), full_page=True)
+    leader.goto(f"{live_server.url}/lus/opfoelgning/")
+    expect(leader.locator("main")).to_contain_text("15. marts 2027")
+    expect(leader.get_by_role("link", name="Tilføj til kalender (.ics)")).to_be_visible()
+
+
+def test_norddjurs_prompts_start_dimension_and_lock(demo_data, browser, live_server):
+    pk = _conversation_pk("norddjurs")
+    chef = _person(browser, live_server, "norddjurs-chef")
+    leader = _person(browser, live_server, "norddjurs-leder2")
+    chef.goto(f"{live_server.url}/lus/{pk}/samtale/")
+    chef.get_by_label("Hvilken del starter I med?").select_option(label="Kompetencer og trivsel")
+    chef.get_by_role("button", name="Start her").click()
+    expect(chef.locator("section[data-section] h2").first).to_have_text("Kompetencer og trivsel")
+    _conduct(chef, live_server, pk, note="Trivsel 8, god energi")
+    plan_url = f"{live_server.url}/lus/{pk}/plan/"
+    chef.goto(plan_url)
+    leader.goto(plan_url)
+    keep = "Hvad er vigtigt at fastholde?"
+    work = "Hvad er vigtigst at arbejde videre med?"
+    _write(chef.get_by_label(keep), "Tilliden i teamet")
+    _write(leader.get_by_label(work), "Delegering")
+    expect(leader.get_by_label(keep)).to_have_value("Tilliden i teamet", timeout=SOON)
+    expect(chef.get_by_label(work)).to_have_value("Delegering", timeout=SOON)
+    _approve_both(chef, leader, live_server, pk, "norddjurs")
+    expect(leader.locator("main")).to_contain_text("Tilliden i teamet")
+
+
+def test_albertslund_section_agreements_and_lock(demo_data, browser, live_server):
+    pk = _conversation_pk("albertslund")
+    chef = _person(browser, live_server, "albertslund-chef")
+    leader = _person(browser, live_server, "albertslund-leder2")
+    _conduct(chef, live_server, pk, note="Noter om stikord")
+    conduct_url = f"{live_server.url}/lus/{pk}/samtale/"
+    chef.goto(conduct_url)
+    leader.goto(conduct_url)
+    # Per-section agreements in the conversation view, co-edited.
+    section = chef.locator("section[data-section]", has_text="Adfærd")
+    agreement = "[data-cell^='s'][data-cell*='-f']"
+    chef_agreement = section.locator(agreement).nth(1)
+    _write(chef_agreement, "Hvad: trivselsmåling. Hvem: lederen. Opfølgning: juni")
+    leader_section = leader.locator("section[data-section]", has_text="Adfærd")
+    expect(leader_section.locator(agreement).nth(1)).to_have_value(
+        re.compile("trivselsmåling"), timeout=SOON
+    )
+    chef.screenshot(path=str(SCREENSHOTS / "conversation-view-albertslund.png"), full_page=True)
+    plan_url = f"{live_server.url}/lus/{pk}/plan/"
+    chef.goto(plan_url)
+    leader.goto(plan_url)
+    expect(leader.locator("fieldset", has_text="Adfærd").locator(agreement).nth(1)).to_have_value(
+        re.compile("trivselsmåling")
+    )
+    _approve_both(chef, leader, live_server, pk, "albertslund")
+    expect(leader.locator("main")).to_contain_text("trivselsmåling")

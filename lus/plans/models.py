@@ -181,6 +181,22 @@ class PlanItemEvaluation(TenantOwned):
 
 
 # --- issue 5: the conversation and agreeing the plan -------------------------------------------
+class OfConversation:
+    """Whose data it is (for audit and ``subject_of``): the conversation's leader."""
+
+    @property
+    def leader(self):
+        return self.conversation.leader
+
+
+class OfPlan:
+    """Whose data it is (for audit and ``subject_of``): the plan's leader."""
+
+    @property
+    def leader(self):
+        return self.plan.leader
+
+
 class ConversationState(TenantOwned):
     """Per-conversation settings chosen during the meeting (Norddjurs: the dimension to start
     with). Kept here so the conversations app needs no migration for it."""
@@ -202,7 +218,7 @@ class ConversationState(TenantOwned):
         verbose_name_plural = _("conversation states")
 
 
-class SectionNote(TenantOwned):
+class SectionNote(OfConversation, TenantOwned):
     """The notes both parties take on one section during the conversation (co-edited)."""
 
     conversation = models.ForeignKey(
@@ -225,12 +241,8 @@ class SectionNote(TenantOwned):
             )
         ]
 
-    @property
-    def leader(self):
-        return self.conversation.leader
 
-
-class Minutes(TenantOwned):
+class Minutes(OfConversation, TenantOwned):
     """The minutes ("referat") of a conversation, written by the agreed writer
     (``Conversation.minutes_by``); the other party reads them. Filed with the plan."""
 
@@ -248,12 +260,8 @@ class Minutes(TenantOwned):
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
 
-    @property
-    def leader(self):
-        return self.conversation.leader
 
-
-class PlanApproval(TenantOwned):
+class PlanApproval(OfPlan, TenantOwned):
     """One approval of the plan by one party. ``cleared_at`` is set when a later edit (or a
     reopening) withdrew it; the current approvals are the rows with ``cleared_at`` empty."""
 
@@ -275,12 +283,8 @@ class PlanApproval(TenantOwned):
         verbose_name_plural = _("plan approvals")
         ordering = ["approved_at", "pk"]
 
-    @property
-    def leader(self):
-        return self.plan.leader
 
-
-class PlanReopening(TenantOwned):
+class PlanReopening(OfPlan, TenantOwned):
     """An agreed plan opened again for changes (needs a reason)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reopenings")
@@ -295,12 +299,8 @@ class PlanReopening(TenantOwned):
         verbose_name_plural = _("reopenings")
         ordering = ["reopened_at", "pk"]
 
-    @property
-    def leader(self):
-        return self.plan.leader
 
-
-class FollowUp(TenantOwned):
+class FollowUp(OfPlan, TenantOwned):
     """A follow-up date of an agreed plan, listed for both people and exportable as .ics."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="follow_ups")
@@ -319,7 +319,3 @@ class FollowUp(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.title}"
-
-    @property
-    def leader(self):
-        return self.plan.leader

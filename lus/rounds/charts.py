@@ -45,7 +45,7 @@ def bar_chart(
                 f"{y(t):.1f}",
                 LEFT - 6,
                 f"{y(t) + 4:.1f}",
-                _num(t),
+                _tick(t),
             )
             for t in ticks
         ),
@@ -123,4 +123,8 @@ def _ticks(lo: float, hi: float) -> list[float]:
 
 
 def _num(value: float) -> str:
-    return number_format(round(value, 1), decimal_pos=1 if value % 1 else 0)
+    return number_format(round(value, 1), decimal_pos=1)
+
+
+def _tick(value: float) -> str:
+    return number_format(value, decimal_pos=0 if value % 1 == 0 else 1)

@@ -83,14 +83,14 @@ def _statistics_people(municipality: Municipality, today: datetime.date, version
             leader = _person(municipality, f"{municipality.slug}-stat{u + 1}{i + 1}", name, "Leder")
             leader.org_unit, leader.manager = unit, chef
             leader.save(update_fields=["org_unit", "manager"])
-            # Last year: held with a shared preparation. This year: shared, except the last two.
+            # Last year: held with a shared preparation. This year: shared, except the last.
             last = _conversation(leader, today.year - 1, version)
             if last.is_before(S.SHARED):
                 _answer_and_share(last)
             if last.status == S.SHARED:
                 conversation_services.conversation_hold(conversation=last)
             current = _conversation(leader, today.year, version)
-            if i < len(leaders) - 2 and current.is_before(S.SHARED):
+            if i < len(leaders) - 1 and current.is_before(S.SHARED):
                 if current.status == S.CREATED:
                     conversation_services.conversation_invite(conversation=current)
                 _answer_and_share(current)
@@ -122,11 +122,12 @@ def _conversation(leader: User, year: int, version) -> Conversation:
     )
 
 
-def _value(q: Question, *parts) -> int:
-    """A stable pseudo-random scale value, a little higher in the later year."""
-    digest = hashlib.sha256("/".join(map(str, parts)).encode()).digest()
-    span = q.scale_max - q.scale_min
-    value = q.scale_min + span // 2 + digest[0] % 3 - 1 + (parts[-1] % 2)
+def _value(q: Question, conversation: Conversation) -> int:
+    """A stable pseudo-random scale value, a little higher this year than last year."""
+    key = f"{conversation.leader.username}/{q.key}/{conversation.year}"
+    digest = hashlib.sha256(key.encode()).digest()
+    bonus = 1 if conversation.year >= timezone.localdate().year else 0
+    value = q.scale_min + (q.scale_max - q.scale_min) // 2 + digest[0] % 3 - 1 + bonus
     return max(q.scale_min, min(q.scale_max, value))
 
 
@@ -139,7 +140,7 @@ def _answer_and_share(conversation: Conversation) -> None:
         a = conversation_services.AnswerInput(q)
         options = [o.pk for o in q.options.all()]
         if q.type == Question.Type.SCALE:
-            a.scale_value = _value(q, conversation.leader.username, q.key, conversation.year)
+            a.scale_value = _value(q, conversation)
         elif q.type == Question.Type.CHOICE and options:
             a.option_id = options[0]
         elif q.type == Question.Type.KEYWORDS:

@@ -4,16 +4,19 @@ kept at its field, and every valid answer in the same POST is still saved."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
+from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from lus.frameworks.models import Question
+from lus.frameworks.models import FrameworkVersion, Question
 from lus.plans.models import PlanItemEvaluation
 
-from .models import MAX_TEXT_LENGTH
-from .services import AnswerInput, EvaluationInput
+from .models import MAX_TEXT_LENGTH, Conversation
+from .services import AnswerInput, Booking, EvaluationInput
 
 PREFIX = "q-"
 EVAL_PREFIX = "eval-"
@@ -159,3 +162,126 @@ def _clean_answer(question: Question, values: list[str]) -> tuple[AnswerInput | 
             return None, _too_long(len(value))
         answer.text = value.replace("\r\n", "\n")
     return answer, None
+
+
+# --- the leader's leader: invitation and team customisation -----------------------------------
+class InvitationForm(forms.Form):
+    """Book the conversation: when, how long, where (or walk'n'talk), minutes, a message."""
+
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time = forms.TimeField(
+        label=gettext_lazy("Time"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    duration_minutes = forms.IntegerField(
+        label=gettext_lazy("Duration (minutes)"), min_value=15, max_value=480
+    )
+    location = forms.CharField(
+        label=gettext_lazy("Place"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("A meeting room, an office, or where to meet for a walk'n'talk."),
+    )
+    walk_and_talk = forms.BooleanField(label=gettext_lazy("Walk'n'talk"), required=False)
+    minutes_by = forms.ChoiceField(
+        label=gettext_lazy("Are minutes written, and by whom?"), required=False
+    )
+    message = forms.CharField(
+        label=gettext_lazy("Message to the leader"),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, conversation: Conversation, **kwargs):
+        self.conversation = conversation
+        version = conversation.version
+        if not kwargs.get("data") and "initial" not in kwargs:
+            kwargs["initial"] = self._initial(conversation)
+        super().__init__(*args, **kwargs)
+        if not version.walk_and_talk_allowed:
+            del self.fields["walk_and_talk"]
+        if version.minutes == FrameworkVersion.Minutes.NONE:
+            del self.fields["minutes_by"]
+        else:
+            self.fields["minutes_by"].choices = [
+                ("", gettext_lazy("No minutes")),
+                (
+                    "leader",
+                    gettext_lazy("Written by the leader (%(name)s)")
+                    % {"name": conversation.leader},
+                ),
+                (
+                    "leaders_leader",
+                    gettext_lazy("Written by the leader's leader (%(name)s)")
+                    % {"name": conversation.conductor},
+                ),
+            ]
+            if version.minutes == FrameworkVersion.Minutes.OPTIONAL_WRITER_AGREED:
+                self.fields["minutes_by"].help_text = gettext_lazy(
+                    "Agree before the conversation whether minutes are written, and by whom."
+                )
+
+    @staticmethod
+    def _initial(conversation: Conversation) -> dict:
+        if conversation.scheduled_at:
+            local = timezone.localtime(conversation.scheduled_at)
+            return {
+                "date": local.date(),
+                "time": local.time().replace(second=0, microsecond=0),
+                "duration_minutes": conversation.duration_minutes,
+                "location": conversation.location,
+                "walk_and_talk": conversation.walk_and_talk,
+                "minutes_by": conversation.minutes_by,
+                "message": conversation.invitation_message,
+            }
+        return {
+            "duration_minutes": conversation.municipality.conversation_duration_minutes,
+            "time": datetime.time(10, 0),
+        }
+
+    def clean(self):
+        data = super().clean()
+        day, at = data.get("date"), data.get("time")
+        if day and at:
+            try:
+                when = timezone.make_aware(datetime.datetime.combine(day, at))
+            except (OverflowError, ValueError):
+                self.add_error("date", _("Choose a valid date."))
+            else:
+                if when <= timezone.now():
+                    self.add_error("date", _("The date has passed. Choose a date in the future."))
+                data["scheduled_at"] = when
+        if not data.get("location", "").strip() and not data.get("walk_and_talk"):
+            self.add_error("location", _("State a place, or choose walk'n'talk."))
+        return data
+
+    def booking(self) -> Booking:
+        d = self.cleaned_data
+        return Booking(
+            scheduled_at=d["scheduled_at"],
+            duration_minutes=d["duration_minutes"],
+            location=d.get("location", ""),
+            walk_and_talk=d.get("walk_and_talk", False),
+            minutes_by=d.get("minutes_by", ""),
+            message=d.get("message", "").replace("\r\n", "\n"),
+        )
+
+
+class CustomiseForm(forms.Form):
+    """One change to the team's questions. Ids are resolved by the view against the version."""
+
+    action = forms.ChoiceField(
+        choices=[("remove", "remove"), ("restore", "restore"), ("reword", "reword"), ("add", "add")]
+    )
+    question = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    section = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    text = forms.CharField(required=False, max_length=2_000, strip=True)
+    type = forms.ChoiceField(
+        required=False,
+        choices=[
+            (Question.Type.TEXT, gettext_lazy("Free text")),
+            (Question.Type.SCALE, gettext_lazy("Scale")),
+        ],
+    )

@@ -22,6 +22,11 @@ from lus.tenants.models import TenantOwned
 MAX_TEXT_LENGTH = 10_000
 
 
+class Role(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    LEADERS_LEADER = "leaders_leader", _("Leader's leader")
+
+
 class Conversation(TenantOwned):
     class Status(models.TextChoices):
         CREATED = "created", _("Created")
@@ -77,6 +82,19 @@ class Conversation(TenantOwned):
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
     location = models.CharField(_("place"), max_length=200, blank=True)
     walk_and_talk = models.BooleanField(_("walk'n'talk"), default=False)
+    #: Who writes the minutes ("" = no minutes), agreed in the invitation.
+    minutes_by = models.CharField(
+        _("minutes written by"),
+        max_length=20,
+        blank=True,
+        default="",
+        choices=[("", _("No minutes")), *Role.choices],
+    )
+    invitation_message = models.TextField(_("message"), blank=True, max_length=5_000)
+    # The calendar invitation: one UID for the conversation's whole life, SEQUENCE bumped on
+    # every rebooking so calendars update the existing event instead of adding one.
+    ics_uid = models.CharField(_("calendar UID"), max_length=100, blank=True, editable=False)
+    ics_sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("conversation")
@@ -115,11 +133,6 @@ class Conversation(TenantOwned):
     def is_open_for_preparation(self) -> bool:
         """Answers may be written and corrected until the conversation is held."""
         return self.is_before(self.Status.HELD)
-
-
-class Role(models.TextChoices):
-    LEADER = "leader", _("Leader")
-    LEADERS_LEADER = "leaders_leader", _("Leader's leader")
 
 
 class Preparation(TenantOwned):

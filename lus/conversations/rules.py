@@ -49,3 +49,21 @@ rules.add_perm(
     "conversations.view_leader_preparation",
     is_conversation_leader | (is_conductor & leader_has_shared),
 )
+
+
+@rules.predicate
+def has_reports(user) -> bool:
+    return bool(user.is_authenticated and user.reports.filter(is_active=True).exists())
+
+
+@rules.predicate
+def is_manager_of(user, person) -> bool:
+    return bool(user.is_authenticated and person and person.manager_id == user.pk)
+
+
+# The leader's leader books (and rebooks) the conversation until it is held.
+rules.add_perm("conversations.invite_conversation", is_conductor & open_for_preparation)
+# Tailor the questions for one's own leader team.
+rules.add_perm("conversations.customise_team", has_reports)
+# Create this year's LUS for a direct report.
+rules.add_perm("conversations.create_conversation_for", is_manager_of)

@@ -118,3 +118,123 @@ def conducted_this_year(user, year: int) -> dict[int, Conversation]:
             "pk", "leader_id", "status", "scheduled_at", "year", "conductor_id"
         )
     }
+
+
+# --- the leader's leader: "Mine ledere" --------------------------------------------------------
+@dataclass
+class ReportRow:
+    """One direct report on the leader's leader's overview."""
+
+    person: object
+    conversation: Conversation | None = None
+    last_plan: object | None = None  # last year's plan (or the continuing plan), if any
+    overdue_follow_ups: int = 0
+    age: int | None = None
+    senior_hint: bool = False
+
+    @property
+    def last_plan_agreed(self) -> bool:
+        return bool(self.last_plan and self.last_plan.agreed_at)
+
+
+def overdue_follow_ups(leader_ids: list[int], today) -> dict[int, int]:
+    """Leader id -> number of follow-ups (``plans.FollowUp``, made from the agreed plan's
+    follow-up dates) whose date has passed, from the plan currently followed up (last year's,
+    this year's or the continuing one), leaving out development points marked done or dropped.
+    One query."""
+    from django.db.models import Count
+
+    from lus.plans.models import FollowUp, PlanItem
+
+    rows = (
+        FollowUp.objects.filter(plan__leader_id__in=leader_ids, date__lt=today)
+        .filter(Q(plan__conversation__year__gte=today.year - 1) | Q(plan__continues=True))
+        .exclude(
+            source__item__status__in=[PlanItem.Status.DONE, PlanItem.Status.DROPPED],
+        )
+        .values("plan__leader_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["plan__leader_id"]: r["n"] for r in rows}
+
+
+def my_reports(user, today) -> list[ReportRow]:
+    """The leader's leader's direct reports with this year's LUS, last year's plan, overdue
+    follow-ups and the senior-conversation hint. A constant number of queries (4) whatever the
+    number of reports."""
+    from lus.plans.models import Plan
+
+    year = today.year
+    reports = list(
+        user.reports.filter(is_active=True)
+        .select_related("org_unit", "municipality")
+        .order_by("name", "pk")
+    )
+    if not reports:
+        return []
+    ids = [p.pk for p in reports]
+    conversations = {
+        c.leader_id: c
+        for c in Conversation.objects.filter(leader_id__in=ids, year=year).select_related(
+            "conductor"
+        )
+    }
+    # Last year's plan; for a continuing plan (Høje-Taastrup) the newest earlier one.
+    plans: dict[int, Plan] = {}
+    for plan in (
+        Plan.objects.filter(leader_id__in=ids, conversation__year__lt=year)
+        .filter(Q(conversation__year=year - 1) | Q(continues=True))
+        .select_related("conversation")
+        .order_by("conversation__year")
+    ):
+        plans[plan.leader_id] = plan  # the newest wins
+    overdue = overdue_follow_ups(ids, today)
+    rows = []
+    for person in reports:
+        age = person.age_on(today)
+        senior_from = person.municipality.senior_conversation_age if person.municipality else None
+        rows.append(
+            ReportRow(
+                person=person,
+                conversation=conversations.get(person.pk),
+                last_plan=plans.get(person.pk),
+                overdue_follow_ups=overdue.get(person.pk, 0),
+                age=age,
+                senior_hint=bool(senior_from and age is not None and age >= senior_from),
+            )
+        )
+    return rows
+
+
+def team_questions(version, customisation) -> list[tuple[Section, list[Question]]]:
+    """Every question of the version (removed ones too) for the customisation page, each with
+    ``removed``, ``reworded`` (the team's wording or "") and ``is_own`` set; the team's own
+    questions follow their section's. Plan sections (filled in together) are left out."""
+    import copy
+
+    from lus.frameworks.selectors import version_structure
+
+    removed: set[int] = set()
+    reworded: dict[int, str] = {}
+    added: dict[int, list[Question]] = {}
+    if customisation is not None:
+        removed = set(customisation.removed_questions.values_list("pk", flat=True))
+        reworded = dict(customisation.rewordings.values_list("question_id", "text"))
+        for q in customisation.added_questions.order_by("order", "pk"):
+            added.setdefault(q.section_id, []).append(q)
+    result = []
+    for section in version_structure(version)["sections"]:
+        if section.kind == Section.Kind.PLAN:
+            continue
+        questions = []
+        for q in section.questions.all():
+            q = copy.copy(q)
+            q.removed = q.pk in removed and not q.mandatory
+            q.reworded = reworded.get(q.pk, "") if version.rewording_allowed else ""
+            q.is_own = False
+            questions.append(q)
+        for q in added.get(section.pk, []):
+            q.removed, q.reworded, q.is_own = False, "", True
+            questions.append(q)
+        result.append((section, questions))
+    return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lus.accounts.models import User
-from lus.frameworks.models import FrameworkVersion, Question, TeamCustomisation
+from lus.frameworks.models import FrameworkVersion, Question, Section, TeamCustomisation
 
 from .models import MAX_TEXT_LENGTH, Answer, Conversation, Preparation, Role
 
@@ -290,3 +292,181 @@ def preparation_share(
     if preparation.role == Role.LEADER and conversation.is_before(S.SHARED):
         conversation_mark_shared(conversation=conversation)
     return preparation
+
+
+# --- the leader's leader: creating, customising, booking -----------------------------------
+
+
+@transaction.atomic
+def conversation_create_for_report(*, conductor: User, leader: User, year: int) -> Conversation:
+    """This year's LUS for a direct report, on the municipality's current framework version
+    with the conductor's team customisation (if they made one) pinned."""
+    from lus.frameworks.services import framework_current_version
+
+    if leader.manager_id != conductor.pk:
+        raise ValidationError(_("You can only create a LUS for your own leaders."))
+    existing = Conversation.objects.filter(leader=leader, year=year).first()
+    if existing is not None:
+        raise ValidationError(
+            _("%(name)s already has a LUS in %(year)s.") % {"name": leader.name, "year": year}
+        )
+    version = framework_current_version(municipality=leader.municipality)
+    if version is None:
+        raise ValidationError(
+            _("Your municipality has not published a question framework yet. Contact HR.")
+        )
+    customisation = TeamCustomisation.objects.filter(version=version, owner=conductor).first()
+    return conversation_create(
+        leader=leader,
+        conductor=conductor,
+        year=year,
+        version=version,
+        customisation=customisation,
+    )
+
+
+#: Statuses in which the leader has started answering: the team customisation is then locked,
+#: so the questions never change under a preparation in progress.
+CUSTOMISATION_LOCKING = (S.PREPARING, S.SHARED)
+
+
+def customisation_locked_by(*, version: FrameworkVersion, owner: User) -> list[Conversation]:
+    """The owner's conversations on the version whose preparation is under way."""
+    return list(
+        Conversation.objects.filter(
+            conductor=owner,
+            version=version,
+            customisation__owner=owner,
+            status__in=CUSTOMISATION_LOCKING,
+        ).select_related("leader")
+    )
+
+
+@transaction.atomic
+def team_customise(
+    *,
+    owner: User,
+    version: FrameworkVersion,
+    action: str,
+    question: Question | None = None,
+    section: Section | None = None,
+    text: str = "",
+    type: str = Question.Type.TEXT,
+) -> TeamCustomisation:
+    """One change to the owner's team customisation of ``version`` (remove / restore /
+    reword / add), then pin it to the owner's conversations on that version that have not
+    been prepared yet. All or nothing: a refused change writes nothing."""
+    from lus.frameworks import services as fw
+
+    if not owner.reports.filter(is_active=True).exists():
+        raise ValidationError(_("Only a leader's leader can tailor the questions for a team."))
+    locked = customisation_locked_by(version=version, owner=owner)
+    if locked:
+        raise ValidationError(
+            _(
+                "The questions are locked: %(names)s has started preparing. Changes would "
+                "alter questions that are already being answered."
+            )
+            % {"names": ", ".join(c.leader.name for c in locked)}
+        )
+    customisation = fw.customisation_get_or_create(version=version, owner=owner)
+    if action in ("remove", "restore", "reword"):
+        if question is None:
+            raise ValidationError({"question": _("Choose a question.")})
+        if action == "remove":
+            if question.customisation_id and Answer.objects.filter(question=question).exists():
+                raise ValidationError(
+                    {"question": _("The question has been answered and cannot be removed.")}
+                )
+            fw.customisation_remove_question(customisation=customisation, question=question)
+        elif action == "restore":
+            fw.customisation_restore_question(customisation=customisation, question=question)
+        else:
+            if len(text) > 2_000:
+                raise ValidationError({"text": _("The question is too long.")})
+            fw.customisation_reword_question(
+                customisation=customisation, question=question, text=text
+            )
+    elif action == "add":
+        if section is None:
+            raise ValidationError({"section": _("Choose a section.")})
+        if not text.strip():
+            raise ValidationError({"text": _("Write the question.")})
+        if len(text) > 2_000:
+            raise ValidationError({"text": _("The question is too long.")})
+        scale = {}
+        if type == Question.Type.SCALE:
+            # The framework's own scale (e.g. 1-10 in Norddjurs), so answers look alike.
+            like = (
+                Question.objects.filter(
+                    section__version=version, type=Question.Type.SCALE, customisation__isnull=True
+                )
+                .order_by("section__order", "order", "pk")
+                .first()
+            )
+            scale = {
+                "scale_min": like.scale_min if like else 1,
+                "scale_max": like.scale_max if like else 5,
+                "scale_min_label": like.scale_min_label if like else "",
+                "scale_max_label": like.scale_max_label if like else "",
+            }
+        fw.customisation_add_question(
+            customisation=customisation, section=section, text=text.strip(), type=type, **scale
+        )
+    else:
+        raise ValidationError(_("Unknown change."))
+    # Pin: conversations not yet being prepared follow the team's questions.
+    Conversation.objects.filter(
+        conductor=owner,
+        version=version,
+        customisation__isnull=True,
+        status__in=(S.CREATED, S.INVITED),
+    ).update(customisation=customisation)
+    return customisation
+
+
+@dataclass
+class Booking:
+    """What the leader's leader chose in the invitation form."""
+
+    scheduled_at: datetime.datetime
+    duration_minutes: int
+    location: str = ""
+    walk_and_talk: bool = False
+    minutes_by: str = ""
+    message: str = ""
+
+
+@transaction.atomic
+def conversation_book(*, conversation: Conversation, booking: Booking) -> bool:
+    """Book (or rebook) the conversation. The first booking invites (status → invited, unless
+    the leader already started preparing); a rebooking keeps the status and bumps the calendar
+    SEQUENCE so the same event (same UID) is updated. Returns True for a rebooking."""
+    if not conversation.is_open_for_preparation:
+        raise ValidationError(_("The conversation has been held and can no longer be rebooked."))
+    if booking.scheduled_at <= timezone.now():
+        raise ValidationError({"date": _("Choose a date and time in the future.")})
+    version = conversation.version
+    if booking.walk_and_talk and not version.walk_and_talk_allowed:
+        raise ValidationError({"walk_and_talk": _("Your municipality does not use walk'n'talk.")})
+    if version.minutes == FrameworkVersion.Minutes.NONE:
+        booking.minutes_by = ""
+    rebooking = bool(conversation.ics_uid)
+    if rebooking:
+        conversation.ics_sequence += 1
+    else:
+        conversation.ics_uid = f"lus-{uuid.uuid4()}@lus"
+    conversation.scheduled_at = booking.scheduled_at
+    conversation.duration_minutes = booking.duration_minutes
+    conversation.location = booking.location.strip()
+    conversation.walk_and_talk = booking.walk_and_talk
+    conversation.minutes_by = booking.minutes_by
+    conversation.invitation_message = booking.message
+    conversation.full_clean()
+    conversation.save()
+    if conversation.status == S.CREATED:
+        conversation_invite(conversation=conversation)
+    elif conversation.invited_at is None:
+        conversation.invited_at = timezone.now()
+        conversation.save(update_fields=["invited_at", "updated_at"])
+    return rebooking

@@ -80,6 +80,25 @@ URLS: dict[str, Row] = {
         providers={"pk": "conversations.conversation"},
         saves_valid_part=True,
     ),
+    # lus.conversations, the leader's leader's side: "Mine ledere" (everyone sees their own
+    # reports, possibly none), creating a report's LUS (only their own leader's leader; 409
+    # when it exists already), tailoring the team's questions (only who has reports; an empty
+    # POST is 400) and the invitation (only the conductor; the leader sees the LUS: 403).
+    "conversations:my_leaders": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
+    "conversations:create_for_report": Row(
+        get=E(405, anonymous=LOGIN),
+        post=E(404, anonymous=LOGIN, leaders_leader={REDIRECT, 409}),
+        providers={"leader_pk": "accounts.user"},
+    ),
+    "conversations:customise": Row(
+        get=E(403, anonymous=LOGIN, leaders_leader=200, other_leaders_leader=200),
+        post=E(403, anonymous=LOGIN, leaders_leader=400, other_leaders_leader=400),
+    ),
+    "conversations:invite": Row(
+        get=E(404, anonymous=LOGIN, leader=403, leaders_leader=200),
+        post=E(404, anonymous=LOGIN, leader=403, leaders_leader=400),
+        providers={"pk": "conversations.conversation"},
+    ),
     # lus.frameworks: HR's preview of a framework version as a leader sees it (HR only).
     "frameworks:preview": Row(
         get=E(404, anonymous=LOGIN, hr=200),

@@ -35,6 +35,22 @@ def preparation(username):
     return resolve
 
 
+def round_status(slug):
+    """The path of the municipality's newest LUS round's status page (None without one)."""
+
+    def resolve():
+        from django.urls import reverse
+
+        from lus.rounds.models import LusRound
+        from lus.tenants.scoping import unscoped
+
+        with unscoped("test: find the demo round"):
+            r = LusRound.objects.filter(municipality__slug=slug).order_by("-year").first()
+        return reverse("rounds:overview", args=[r.pk]) if r else None
+
+    return resolve
+
+
 #: (who, path, what). who is a demo username ("<slug>-leder|chef|hr") or None; path may be a
 #: callable returning the path (or None to skip when the demo has no such object).
 PAGES = [
@@ -50,6 +66,9 @@ PAGES = [
     ("haderslev-hr", "/admin/accounts/user/add/", "add person (HR)"),
     ("haderslev-hr", "/admin/tenants/municipality/", "municipality list (HR)"),
     ("haderslev-hr", "/admin/audit/auditevent/", "configuration log (HR)"),
+    ("haderslev-hr", "/hr/runder/", "LUS rounds (HR)"),
+    ("haderslev-hr", round_status("haderslev"), "round status (HR)"),
+    ("haderslev-hr", "/hr/statistik/", "anonymous statistics (HR)"),
 ]
 
 RESULTS: dict[str, str] = {}

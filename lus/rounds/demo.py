@@ -17,6 +17,7 @@ from django.utils import timezone
 from lus.accounts.models import OrgUnit, User
 from lus.conversations import selectors as conversation_selectors
 from lus.conversations import services as conversation_services
+from lus.conversations.demo import _conversation  # get or create, as the other demo LUS
 from lus.conversations.models import Conversation, Role
 from lus.frameworks.models import Question
 from lus.tenants.models import Municipality
@@ -111,15 +112,6 @@ def _person(municipality, username: str, name: str, title: str) -> User:
         person.set_unusable_password()
         person.save(update_fields=["password"])
     return person
-
-
-def _conversation(leader: User, year: int, version) -> Conversation:
-    existing = Conversation.objects.filter(leader=leader, year=year).first()
-    if existing is not None:
-        return existing
-    return conversation_services.conversation_create(
-        leader=leader, conductor=leader.manager, year=year, version=version
-    )
 
 
 def _value(q: Question, conversation: Conversation) -> int:

@@ -179,19 +179,19 @@ def test_admin_action_starts_the_round_and_lists_people_without_manager(client, 
     assert len(_conversations(haderslev)) == 3
 
 
+NEW_ROUND_2026 = {
+    "year": "2026",
+    "deadline": "2026-12-01",
+    "invite_reminder_days": "21",
+    "preparation_reminder_days": "3",
+}
+
+
 def test_admin_refuses_a_second_round_the_same_year(client, haderslev):
     make_round(haderslev)
     hr = HRFactory(municipality=haderslev, username="hr1")
     client.force_login(hr)
-    response = client.post(
-        reverse("admin:rounds_lusround_add"),
-        {
-            "year": "2026",
-            "deadline": "2026-12-01",
-            "invite_reminder_days": "21",
-            "preparation_reminder_days": "3",
-        },
-    )
+    response = client.post(reverse("admin:rounds_lusround_add"), NEW_ROUND_2026)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["year"]
     with unscoped("test"):
@@ -202,15 +202,7 @@ def test_admin_creates_a_round_in_hr_s_municipality(client, haderslev, randers):
     hr = HRFactory(municipality=haderslev, username="hr1")
     make_round(randers)  # another municipality's 2026 round does not block ours
     client.force_login(hr)
-    response = client.post(
-        reverse("admin:rounds_lusround_add"),
-        {
-            "year": "2026",
-            "deadline": "2026-12-01",
-            "invite_reminder_days": "21",
-            "preparation_reminder_days": "3",
-        },
-    )
+    response = client.post(reverse("admin:rounds_lusround_add"), NEW_ROUND_2026)
     assert response.status_code == 302, response.content.decode()[:2000]
     with unscoped("test"):
         assert LusRound.objects.filter(municipality=haderslev, year=2026).exists()

@@ -40,9 +40,9 @@ def tab_until(page, wanted, act=None):
 
 def answer(page):
     def act(f):
-        if f["type"] == "radio" and not f["groupChecked"]:
-            page.keyboard.press("Space")
-        elif f["type"] == "checkbox" and f["pick"] and f["picked"] < f["pick"]:
+        unanswered_scale = f["type"] == "radio" and not f["groupChecked"]
+        keyword_left = f["type"] == "checkbox" and f["pick"] and f["picked"] < f["pick"]
+        if unanswered_scale or keyword_left:
             page.keyboard.press("Space")
         elif f["tag"] == "textarea" and not f["value"] and f["name"].startswith("q-"):
             page.keyboard.type("Skrevet med tastaturet")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
-from django.db import transaction
+from django.apps import apps
+from django.db import connection, transaction
 from django.urls import reverse
 
+from tests.conftest import GATE_LOG
 from tests.security.conftest import walk_urls
 from tests.security.providers import KINDS, PROVIDERS
 from tests.security.url_table import (
@@ -92,16 +96,32 @@ class TableError(Exception):
     pass
 
 
-def cases(world):
-    """Yield (entry, row, kind, path) for every URL and object kind; raise TableError listing
-    every URL or kwarg the table does not cover yet."""
+def group_of(key: str) -> str:
+    """The test group of a URL: its ModelAdmin for admin URLs, else its namespace. The gates
+    run one test per group, so pytest-xdist spreads them over the CPUs."""
+    from django.contrib import admin
+
+    if key.startswith("admin:"):
+        for model in admin.site._registry:
+            prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+            if key.startswith(prefix):
+                return model._meta.label_lower
+        return "admin"
+    return key.split(":")[0] if ":" in key else "site"
+
+
+def url_groups() -> list[str]:
+    return sorted({group_of(entry.key) for entry in walk_urls()})
+
+
+def check_table() -> None:
+    """Raise TableError listing every URL, ModelAdmin or kwarg the table does not cover."""
     from django.contrib import admin
 
     from tests.security.url_table import ADMIN_MODELS
 
     problems = []
     seen = set()
-    result = []
     missing_admins = {
         m._meta.label_lower for m in admin.site._registry if m._meta.label_lower not in ADMIN_MODELS
     }
@@ -132,6 +152,25 @@ def cases(world):
                 f"@provider({missing[0]!r}) in tests/security/providers.py, or map the kwarg "
                 f"in its row: providers={{{next(iter(names))!r}: 'app.model'}}"
             )
+    stale = set(URLS) - seen
+    if stale:
+        problems.append(f"Rows for URLs that do not exist (remove them): {sorted(stale)}")
+    if problems:
+        raise TableError("\n".join(problems))
+
+
+def cases(world, group: str | None = None):
+    """(entry, row, kind, path) for every URL (of ``group``) and object kind. Providers create
+    their objects here. URLs the table does not cover are left to ``check_table``."""
+    result = []
+    for entry in walk_urls():
+        if group is not None and group_of(entry.key) != group:
+            continue
+        row = URLS.get(entry.key)
+        if row is None:
+            continue
+        names = {k: row.providers.get(k, k) for k in entry.kwargs}
+        if any(n not in PROVIDERS for n in names.values()):
             continue
         fixed = all(PROVIDERS[n].fixed for n in names.values())
         for kind in [None] if fixed else KINDS:
@@ -139,27 +178,53 @@ def cases(world):
             if any(v is None for v in values.values()):
                 continue
             result.append((entry, row, kind, build_path(entry, values)))
-    stale = set(URLS) - seen
-    if stale:
-        problems.append(f"Rows for URLs that do not exist (remove them): {sorted(stale)}")
-    if problems:
-        raise TableError("\n".join(problems))
     return result
 
 
-def call(client, method: str, path: str, after=None, **kwargs):
+def call(client, method: str, path: str, **kwargs):
     """One request inside a rolled-back savepoint, the client's cookies restored afterwards,
-    so that a successful POST (logout, delete) does not change the world for the next call."""
+    so that a successful POST (logout, delete) does not change the world for the next call.
+    Returns the response and the data changes it made (see ``record_writes``)."""
     cookies = client.cookies
     client.cookies = type(cookies)(cookies)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), record_writes() as writes:
             response = client.generic(method, path, **kwargs)
-            extra = after() if after else None
             transaction.set_rollback(True)
     finally:
         client.cookies = cookies
-    return response, extra
+    return response, sorted(writes)
+
+
+WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
+
+
+@contextmanager
+def record_writes():
+    """Collect the tables a request changed rows in (statements that affected > 0 rows),
+    apart from side-effect tables (sessions, login throttling, audit). Much cheaper than
+    hashing the database around every one of thousands of requests, and just as strict."""
+    from tests.security.conftest import FINGERPRINT_EXCLUDE
+
+    ignored = {apps.get_model(label)._meta.db_table for label in FINGERPRINT_EXCLUDE}
+    writes: set[str] = set()
+
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        match = WRITE.match(sql)
+        if match and match[1] not in ignored and context["cursor"].rowcount != 0:
+            writes.add(match[1])
+        return result
+
+    with connection.execute_wrapper(wrapper):
+        yield writes
+
+
+def record_gate(gate: str, **counts: int) -> None:
+    """Add this test's counts to the gate summary printed at the end of the run."""
+    GATE_LOG.parent.mkdir(exist_ok=True)
+    with GATE_LOG.open("a") as f:
+        f.write(json.dumps({"gate": gate, **counts}) + "\n")
 
 
 def body(response) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import models
 
-from tests.security.matrix import body, call, cases
+from tests.security.matrix import body, call, cases, record_gate
 from tests.security.url_table import ROLES
 
 PAYLOAD = '<script>lusXss("{}")</script><b>fed</b>'
@@ -79,7 +79,7 @@ def _plant_payload() -> int:
     return planted
 
 
-def test_html_in_free_text_is_shown_as_text_everywhere(world, clients, capsys):
+def test_html_in_free_text_is_shown_as_text_everywhere(world, clients):
     all_cases = cases(world)
     planted = _plant_payload()
     assert planted > 0
@@ -102,10 +102,6 @@ def test_html_in_free_text_is_shown_as_text_everywhere(world, clients, capsys):
                     f"{content[at : at + 60]!r}"
                 )
             escaped_pages += ESCAPED in content
-    with capsys.disabled():
-        print(
-            f"\nHTML as text: {planted} values planted, {pages} pages read, "
-            f"{escaped_pages} showed the payload escaped, {len(failures)} failures."
-        )
+    record_gate("HTML as text", values_planted=planted, pages=pages, escaped=escaped_pages)
     assert not failures, "\n".join(failures)
     assert escaped_pages > 0, "the payload never appeared: the test is not seeing user text"

@@ -190,6 +190,9 @@ def demo_load() -> list[Municipality]:
     from lus.conversations.demo import demo_load_conversations
 
     demo_load_conversations(municipalities)
+    from lus.documents.demo import demo_load_documents
+
+    demo_load_documents(municipalities)
     from lus.rounds.demo import demo_load_rounds
 
     demo_load_rounds(municipalities)

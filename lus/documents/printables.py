@@ -67,8 +67,9 @@ def _blocks(conversation) -> list[Block]:
     return blocks
 
 
-def _wheel(blocks: list[Block], *, r: float = 100.0) -> None:
-    """SVG wedge paths (centre 0,0) and label positions for each block."""
+def _wheel(blocks: list[Block], *, r: float = 100.0, size_mm: float = 150.0) -> None:
+    """SVG wedge paths (centre 0,0, viewBox ±104) and each label's top-left corner in mm
+    inside the ``size_mm`` wheel box (labels are 56 mm wide HTML text, not SVG text)."""
     n = max(len(blocks), 1)
     for i, block in enumerate(blocks):
         a0 = -math.pi / 2 + 2 * math.pi * i / n
@@ -78,8 +79,9 @@ def _wheel(blocks: list[Block], *, r: float = 100.0) -> None:
         large = 1 if (a1 - a0) > math.pi else 0
         block.path = f"M0,0 L{x0:.2f},{y0:.2f} A{r},{r} 0 {large} 1 {x1:.2f},{y1:.2f} Z"
         mid = (a0 + a1) / 2
-        block.label_x = round(0.62 * r * math.cos(mid), 2)
-        block.label_y = round(0.62 * r * math.sin(mid), 2)
+        scale = size_mm / 208
+        block.label_x = round(size_mm / 2 + 0.6 * r * math.cos(mid) * scale - 28, 1)
+        block.label_y = round(size_mm / 2 + 0.6 * r * math.sin(mid) * scale - 5, 1)
         block.colour = WHEEL_COLOURS[i % len(WHEEL_COLOURS)]
 
 

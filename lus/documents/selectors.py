@@ -185,6 +185,8 @@ def print_context(conversation: Conversation, *, filed: FiledRecord | None = Non
         "logo": logo_data_uri(doc_settings),
         "plan": plan,
         "plan_title": version.plan_title or _("Development plan"),
+        # Albertslund: the agreements per theme are the plan itself.
+        "agreements_per_section": version.plan_kind == version.PlanKind.SECTION_AGREEMENTS,
         "plan_values": [],
         "section_blocks": [],
         "items": [],

@@ -215,3 +215,38 @@ def follow_up_pk(world, kind):
             title="Opfølgning" if kind != "foreign" else f"Opfølgning {world.canary}",
         )
     return follow_up.pk
+
+
+# --- lus.documents --------------------------------------------------------------------------
+@provider("documents.filedrecord")
+def filed_record_pk(world, kind):
+    """A filed LUS of the person (last year's, agreed and filed to the own archive)."""
+    from lus.documents.models import FiledRecord
+    from lus.documents.services import filed_record_create
+    from lus.tenants.scoping import tenant_scope
+    from tests.documents.factories import make_agreed_conversation
+
+    person = _person(world, kind)
+    with unscoped("test: filed record provider"):
+        existing = FiledRecord.objects.filter(leader=person).first()
+    if existing is not None:
+        return existing.pk
+    point = "Udviklingspunkt" if kind != "foreign" else f"Udviklingspunkt {world.canary}"
+    conversation = make_agreed_conversation(person, year=2025, point=point)
+    with tenant_scope(person.municipality):
+        return filed_record_create(conversation=conversation, actor=person.manager).pk
+
+
+@provider("documents.documentsettings")
+def document_settings_pk(world, kind):
+    from lus.documents.models import DocumentSettings
+
+    if kind == "other":
+        return None
+    municipality = world.home if kind == "own" else world.foreign
+    with unscoped("test: document settings provider"):
+        found, _ = DocumentSettings.objects.get_or_create(
+            municipality=municipality,
+            defaults={"journal_reference": "Ref" if kind == "own" else f"Ref {world.canary}"},
+        )
+    return found.pk

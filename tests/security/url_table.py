@@ -283,5 +283,52 @@ def admin_rows(label: str, policy: AdminPolicy) -> dict[str, Row]:
     }
 
 
+# --- lus.documents (issue 6): the PDF and filing. Only the two parties see a document (HR and
+# everyone else 404). Filing is the conductor's (the provider's LUS is not agreed yet: 409);
+# the leader may see but not file (403). The filed record (provider) is delivered already, so
+# a retry by the conductor is refused with a message and a redirect.
+URLS.update(
+    {
+        "documents:document": Row(
+            get=E(404, anonymous=LOGIN, leader=200, leaders_leader=200),
+            post=E(405, anonymous=LOGIN),
+            providers={"pk": "conversations.conversation"},
+        ),
+        "documents:preview": Row(
+            get=E(404, anonymous=LOGIN, leader=200, leaders_leader=200),
+            post=E(405, anonymous=LOGIN),
+            providers={"pk": "conversations.conversation"},
+        ),
+        "documents:blank_form": Row(
+            get=E(404, anonymous=LOGIN, leader=200, leaders_leader=200),
+            post=E(405, anonymous=LOGIN),
+            providers={"pk": "conversations.conversation"},
+        ),
+        "documents:file": Row(
+            get=E(405, anonymous=LOGIN),
+            post=E(404, anonymous=LOGIN, leader=403, leaders_leader=409),
+            providers={"pk": "conversations.conversation"},
+        ),
+        "documents:download": Row(
+            get=E(404, anonymous=LOGIN, leader=200, leaders_leader=200),
+            post=E(405, anonymous=LOGIN),
+            providers={"pk": "documents.filedrecord"},
+        ),
+        "documents:retry": Row(
+            get=E(405, anonymous=LOGIN),
+            post=E(404, anonymous=LOGIN, leader=403, leaders_leader=REDIRECT),
+            providers={"pk": "documents.filedrecord"},
+        ),
+    }
+)
+ADMIN_MODELS.update(
+    {
+        "documents.documentsettings": AdminPolicy(),
+        # Filed records: HR sees the metadata only; nobody adds, changes or deletes them.
+        "documents.filedrecord": AdminPolicy(add="platform", change="readonly", delete="platform"),
+    }
+)
+
+
 for _label, _policy in ADMIN_MODELS.items():
     URLS.update(admin_rows(_label, _policy))

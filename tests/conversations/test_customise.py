@@ -14,16 +14,6 @@ URL = reverse("conversations:customise")
 
 
 @pytest.fixture
-def version(haderslev):
-    return make_version(haderslev)
-
-
-@pytest.fixture
-def chef(leader):
-    return leader.manager
-
-
-@pytest.fixture
 def qs(version):
     return questions_of(version)
 

@@ -13,7 +13,7 @@ from lus.frameworks.models import PlanField, TeamCustomisation
 from lus.plans.models import FollowUp, PlanItem, PlanValue
 from lus.plans.services import plan_create, plan_item_add
 from lus.tenants.scoping import tenant_scope, unscoped
-from tests.conversations.factories import make_conversation, make_version
+from tests.conversations.factories import make_conversation
 from tests.factories import HRFactory, LeaderFactory, UserFactory
 
 URL = reverse("conversations:my_leaders")
@@ -22,16 +22,6 @@ TODAY = timezone.localdate()
 
 def create_url(person):
     return reverse("conversations:create_for_report", args=[person.pk])
-
-
-@pytest.fixture
-def version(haderslev):
-    return make_version(haderslev)
-
-
-@pytest.fixture
-def chef(leader):
-    return leader.manager
 
 
 def add_reports(chef, n, **kw):

@@ -190,3 +190,43 @@ def test_page_counter_css_is_danish():
 
     with translation.override("da"):
         assert pdf_module.page_counter_css() == '"Side " counter(page) " af " counter(pages)'
+
+
+def test_notes_minutes_and_approvals_by_whom_are_printed(leader, scope_of):
+    from lus.conversations.models import Conversation
+    from lus.plans.models import Minutes, SectionNote
+
+    conversation = make_agreed_conversation(leader)
+    with scope_of(leader.municipality):
+        Conversation.objects.filter(pk=conversation.pk).update(minutes_by="leaders_leader")
+        conversation.refresh_from_db()
+        section = conversation.version.sections.get(title="Stikord")
+        SectionNote.objects.create(
+            municipality=leader.municipality,
+            conversation=conversation,
+            section=section,
+            text="Vi talte om trivsel på tværs af afdelingerne.",
+        )
+        Minutes.objects.create(
+            municipality=leader.municipality,
+            conversation=conversation,
+            text="Referat: samtalen forløb godt; næste møde i marts.",
+        )
+    text = _text(_render(conversation).content)
+    assert "Vi talte om trivsel på tværs af afdelingerne." in text
+    assert "Referat: samtalen forløb godt; næste møde i marts." in text
+    assert f"Skrevet af {leader.manager.get_full_name()}" in text
+    assert "Godkendelse" in text
+    assert text.count(leader.manager.get_full_name()) >= 2
+
+
+def test_minutes_left_out_when_the_municipality_says_so(leader, scope_of):
+    from lus.plans.models import Minutes
+
+    conversation = make_agreed_conversation(leader)
+    with scope_of(leader.municipality):
+        DocumentSettings.objects.create(municipality=leader.municipality, include_minutes=False)
+        Minutes.objects.create(
+            municipality=leader.municipality, conversation=conversation, text="Hemmeligt referat"
+        )
+    assert "Hemmeligt referat" not in _text(_render(conversation).content)

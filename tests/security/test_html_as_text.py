@@ -18,6 +18,10 @@ PAYLOAD = '<script>lusXss("{}")</script><b>fed</b>'
 RAW = b"<script>lusXss("
 ESCAPED = b"&lt;script&gt;lusXss("
 
+#: Models the database refuses to change (PostgreSQL triggers); their text is copied from
+#: rows that do get the payload (names, labels).
+APPEND_ONLY = {"audit.auditevent", "documents.filedrecord", "documents.deliveryattempt"}
+
 #: Columns that are not free text a person types (identifiers, codes, machine values).
 NOT_FREE_TEXT = {
     "password",
@@ -60,7 +64,7 @@ def _plant_payload() -> int:
         for model in apps.get_models():
             if not model._meta.app_config.name.startswith("lus.") or model._meta.proxy:
                 continue
-            if model._meta.label_lower == "audit.auditevent":
+            if model._meta.label_lower in APPEND_ONLY:
                 continue  # append-only by design; its text is covered via the names it copies
             fields = list(_free_text_fields(model))
             if not fields:

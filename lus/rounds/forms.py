@@ -60,3 +60,26 @@ class OverviewFilterForm(forms.Form):
             "bucket": data.get("status") or "",
             "overdue_only": bool(data.get("overdue")),
         }
+
+
+class HandoverForm(forms.Form):
+    """Hand one open conversation over to the leader's current leader's leader."""
+
+    conversation = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Conversation"),
+        error_messages={
+            "required": _("Choose the conversation to hand over."),
+            "invalid_choice": _(
+                "That conversation cannot be handed over (it may already have been handed "
+                "over). Reload the page."
+            ),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"), max_length=300, required=False, strip=True
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["conversation"].queryset = candidates

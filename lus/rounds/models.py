@@ -127,3 +127,52 @@ class SentReminder(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient_id} ({self.due_date})"
+
+
+class ConductorHandover(TenantOwned):
+    """A conversation handed over to a leader's new leader's leader by HR (an org change mid-year).
+
+    From then on the new conductor has access and the old one has none: access follows
+    ``Conversation.conductor``. This row is the record of who handed what over, when and why.
+    """
+
+    conversation = models.ForeignKey(
+        "conversations.Conversation",
+        on_delete=models.CASCADE,
+        related_name="handovers",
+        verbose_name=_("conversation"),
+    )
+    from_conductor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from"),
+    )
+    to_conductor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to"),
+    )
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handed over by"),
+    )
+    handed_over_at = models.DateTimeField(_("handed over at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-handed_over_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_conductor=models.F("to_conductor")),
+                name="handover_changes_conductor",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation}: {self.from_conductor} -> {self.to_conductor}"

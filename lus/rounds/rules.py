@@ -10,3 +10,4 @@ from lus.accounts.rules import is_hr, is_own_hr
 rules.add_perm("rounds.list_rounds", is_hr)
 rules.add_perm("rounds.view_round", is_own_hr)
 rules.add_perm("rounds.view_statistics", is_hr)
+rules.add_perm("rounds.hand_over", is_hr)

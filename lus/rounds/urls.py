@@ -9,4 +9,5 @@ urlpatterns = [
     path("runder/<int:pk>/", views.overview, name="overview"),
     path("runder/<int:pk>/status.csv", views.overview_csv, name="overview_csv"),
     path("statistik/", views.statistics, name="statistics"),
+    path("overdragelse/", views.handover, name="handover"),
 ]

@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import csv
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from lus.core.access import object_for_user
 
 from . import selectors
 from . import statistics as stats
 from .charts import bar_chart
-from .forms import OverviewFilterForm
-from .models import LusRound
+from .forms import HandoverForm, OverviewFilterForm
+from .handover import conversation_hand_over, handover_candidates
+from .models import ConductorHandover, LusRound
 
 PAGE_SIZE = 100
 
@@ -38,7 +41,14 @@ def _require(request: HttpRequest, perm: str) -> None:
 @never_cache
 def index(request: HttpRequest) -> HttpResponse:
     _require(request, "rounds.list_rounds")
-    return render(request, "rounds/index.html", {"rounds": selectors.rounds_with_progress()})
+    return render(
+        request,
+        "rounds/index.html",
+        {
+            "rounds": selectors.rounds_with_progress(),
+            "handover_count": handover_candidates().count(),
+        },
+    )
 
 
 def _overview(request: HttpRequest, pk: int):
@@ -194,3 +204,43 @@ def _unit_rows(theme) -> list[dict]:
         rows.append({"name": name, "cells": cells})
     rows.append({"name": _("All leaders"), "cells": [theme.totals[y] for y in theme.year_list]})
     return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def handover(request: HttpRequest) -> HttpResponse:
+    """Open conversations whose leader has a new leader's leader, handed over one at a time."""
+    _require(request, "rounds.hand_over")
+    candidates = handover_candidates()
+    form = HandoverForm(request.POST or None, candidates=candidates)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            conversation = form.cleaned_data["conversation"]
+            try:
+                done = conversation_hand_over(
+                    conversation=conversation,
+                    to_conductor=conversation.leader.manager,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                form.add_error("conversation", exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(leader)s's LUS is now held by %(name)s.")
+                    % {"leader": conversation.leader.name, "name": done.to_conductor.name},
+                )
+                return redirect("rounds:handover")
+        status = 400
+    recent = ConductorHandover.objects.select_related(
+        "conversation__leader", "from_conductor", "to_conductor", "handed_over_by"
+    )[:20]
+    return render(
+        request,
+        "rounds/handover.html",
+        {"candidates": candidates, "form": form, "recent": recent},
+        status=status,
+    )

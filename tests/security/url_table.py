@@ -120,6 +120,8 @@ URLS.update(
     {
         "rounds:index": Row(get=_HR_ONLY, post=E(405, anonymous=LOGIN)),
         "rounds:statistics": Row(get=_HR_ONLY, post=E(405, anonymous=LOGIN)),
+        # HR hands open conversations over to a leader's new leader's leader (no form: 400).
+        "rounds:handover": Row(get=_HR_ONLY, post=E(404, anonymous=LOGIN, hr=400, foreign_hr=400)),
         "rounds:overview": Row(
             get=E(404, anonymous=LOGIN, hr=200), post=E(405, anonymous=LOGIN), providers=_ROUND
         ),

@@ -32,7 +32,9 @@ INSTALLED_APPS = [
     "lus.plans",
     "lus.rounds",
     "lus.documents",
+    "lus.sso",
     "lus.core",
+    "lus.bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -102,8 +104,12 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username/IP before any password check.
     "axes.backends.AxesStandaloneBackend",
+    # Refuses passwords for people of a municipality that logs in through its IdP only.
+    "lus.sso.backends.PasswordPolicyBackend",
     "rules.permissions.ObjectPermissionBackend",
     "lus.accounts.backends.TenantAwareModelBackend",
+    # OpenID Connect callbacks of a municipality (lus.sso); ignores everything else.
+    "lus.sso.oidc.MunicipalityOIDCBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -153,6 +159,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LUS <lus@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address LUS is reached at, for links in e-mails sent outside a request (reminders).
 LUS_BASE_URL = env.str("LUS_BASE_URL", default="http://127.0.0.1:8000")
+# SAML (lus.sso): the SP key pair that signs AuthnRequests/logout and decrypts encrypted
+# assertions (PEM files; optional, but KOMBIT's Context Handler requires it). See docs/sso.md.
+LUS_SAML_KEY_FILE = env.str("LUS_SAML_KEY_FILE", default="")
+LUS_SAML_CERT_FILE = env.str("LUS_SAML_CERT_FILE", default="")
+
+# Benchmark only (``make bench``): route the trivial authenticated floor view /bench/floor.
+LUS_BENCH_FLOOR = env.bool("LUS_BENCH_FLOOR", default=False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

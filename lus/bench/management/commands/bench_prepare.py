@@ -1,0 +1,43 @@
+"""``manage.py bench_prepare --out FILE``: inside the bench database, pick the load-test
+targets of every key page (with logged-in sessions of leaders, leaders' leaders and HR),
+measure SQL queries per request with the test client, and time PDF rendering. Writes JSON
+for ``lus.bench.runner``. Needs LUS_BENCH_FLOOR=1 (the floor URL)."""
+
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from lus.bench.generator import existing_bench_data
+from lus.bench.targets import as_dict, build, measure_queries, pdf_times
+
+
+class Command(BaseCommand):
+    help = "Prepare load-test targets and measure queries per request and PDF render time."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", required=True)
+        parser.add_argument("--targets", type=int, default=64)
+        parser.add_argument("--pdf-runs", type=int, default=10)
+
+    def handle(self, *args, **opts):
+        if not settings.LUS_BENCH_FLOOR:
+            raise CommandError("Set LUS_BENCH_FLOOR=1 (the floor view must be routed).")
+        if not existing_bench_data():
+            raise CommandError("No generated data: run generate_load_data first.")
+        endpoints = build(opts["targets"])
+        for ep in endpoints:
+            if not ep.targets:
+                self.stderr.write(f"  {ep.key}: no targets in the data")
+                continue
+            measure_queries(ep)
+            self.stdout.write(
+                f"  {ep.key:18} {len(ep.targets):3} targets, queries {ep.queries}, "
+                f"status {ep.statuses}"
+            )
+        result = {"endpoints": [as_dict(ep) for ep in endpoints]}
+        if opts["pdf_runs"]:
+            result["pdf"] = pdf_times(opts["pdf_runs"])
+            self.stdout.write(f"  pdf: {result['pdf']}")
+        with open(opts["out"], "w", encoding="utf-8") as fh:
+            json.dump(result, fh, indent=1)

@@ -1,0 +1,568 @@
+# ruff: noqa: S603 (subprocesses of fixed commands: manage.py, gunicorn, wrk)
+"""``make bench``: generate (or reuse) the data, serve it with gunicorn, load it with wrk, write
+docs/performance.md.
+
+    python -m lus.bench.runner                 # national data (1x) and 10x, full report
+    python -m lus.bench.runner --quick --out /tmp/perf.md   # tiny data, seconds (make test)
+
+Runs outside Django: every step that needs the app is a subprocess with its own environment
+(DATABASE_URL of the bench database, production-like settings: DEBUG=False, behind a
+TLS-terminating proxy simulated by the X-Forwarded-Proto header). PostgreSQL only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent.parent
+PY = sys.executable
+WORK = BASE / ".bench"
+LUA = Path(__file__).resolve().parent / "load.lua"
+#: Bump when the generated data changes shape (the cached databases are then rebuilt).
+GENERATOR_VERSION = 1
+
+
+@dataclass
+class Scale:
+    name: str
+    db: str
+    municipalities: int
+    leaders: int
+    years: int
+    parts: int = 1
+
+
+FULL = [
+    Scale("1x", "lus_bench", 98, 25_000, 5),
+    Scale("10x", "lus_bench_10x", 980, 250_000, 5, parts=2),
+]
+QUICK = [Scale("1x", "lus_bench_quick", 3, 60, 2)]
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+def pg_url(db: str) -> str:
+    base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+    return f"{base.rstrip('/')}/{db}"
+
+
+def pg_admin(sql: str, params=(), fetch=False):
+    import psycopg
+
+    with psycopg.connect(pg_url("postgres"), autocommit=True) as conn:
+        cur = conn.execute(sql, params)
+        return cur.fetchall() if fetch else None
+
+
+def migrations_hash() -> str:
+    names = sorted(str(p.relative_to(BASE)) for p in BASE.glob("lus/*/migrations/0*.py"))
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
+
+
+def marker_for(scale: Scale) -> dict:
+    return {
+        "generator": GENERATOR_VERSION,
+        "municipalities": scale.municipalities,
+        "leaders": scale.leaders,
+        "years": scale.years,
+        "migrations": migrations_hash(),
+    }
+
+
+def read_marker(db: str) -> dict | None:
+    rows = pg_admin(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+        (db,),
+        fetch=True,
+    )
+    if not rows:
+        return None
+    try:
+        return json.loads(rows[0][0] or "null")
+    except ValueError:
+        return None
+
+
+def app_env(db: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=pg_url(db),
+        DEBUG="False",
+        LUS_BENCH_FLOOR="1",
+        SECRET_KEY="bench-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        ARCHIVE_ROOT=str(WORK / "archive"),
+        LOG_LEVEL="WARNING",
+        CONN_MAX_AGE="60",
+        DJANGO_SETTINGS_MODULE="lus.settings",
+        PYTHONWARNINGS="ignore",
+    )
+    return env
+
+
+def manage(db: str, *args: str, capture=False) -> str:
+    cmd = [PY, str(BASE / "manage.py"), *args]
+    if capture:
+        return subprocess.run(
+            cmd, env=app_env(db), cwd=BASE, check=True, capture_output=True, text=True
+        ).stdout
+    subprocess.run(cmd, env=app_env(db), cwd=BASE, check=True)
+    return ""
+
+
+def ensure_data(scale: Scale) -> dict:
+    """The scale's database with generated data: reused when its marker matches."""
+    want = marker_for(scale)
+    have = read_marker(scale.db)
+    if have and all(have.get(k) == v for k, v in want.items()) and have.get("seconds"):
+        log(f"{scale.name}: reusing database {scale.db} (generated in {have['seconds']:.0f} s)")
+        return have
+    log(f"{scale.name}: creating database {scale.db}")
+    pg_admin(f'DROP DATABASE IF EXISTS "{scale.db}" WITH (FORCE)')
+    pg_admin(f'CREATE DATABASE "{scale.db}"')
+    manage(scale.db, "migrate", "--noinput", "-v0")
+    args = [
+        "generate_load_data",
+        f"--municipalities={scale.municipalities}",
+        f"--leaders={scale.leaders}",
+        f"--years={scale.years}",
+    ]
+    started = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [PY, str(BASE / "manage.py"), *args, f"--part={p}/{scale.parts}"],
+            env=app_env(scale.db),
+            cwd=BASE,
+        )
+        for p in range(1, scale.parts + 1)
+    ]
+    if any(p.wait() for p in procs):
+        raise SystemExit("generate_load_data failed")
+    import psycopg
+
+    with psycopg.connect(pg_url(scale.db), autocommit=True) as conn:
+        conn.execute("ANALYZE")
+    seconds = time.perf_counter() - started
+    log(f"{scale.name}: generated in {seconds:.1f} s ({scale.parts} process(es))")
+    marker = {**want, "seconds": seconds, "parts": scale.parts}
+    pg_admin(f"COMMENT ON DATABASE \"{scale.db}\" IS '{json.dumps(marker)}'")
+    return marker
+
+
+# --- gunicorn ---------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(db: str, workers: int):
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "lus.wsgi:application",
+            f"--workers={workers}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+            "--timeout=120",
+        ],
+        env=app_env(db),
+        cwd=BASE,
+    )
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("gunicorn did not start")
+        yield proc, port
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    out = []
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    for pid in children.read_text().split() if children.exists() else []:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                out.append(int(line.split()[1]) / 1024)
+    return out
+
+
+# --- wrk --------------------------------------------------------------------------------------
+def write_targets(path: Path, targets: list[dict], minimum: int) -> None:
+    lines = [
+        "\t".join([t["method"], t["path"], t["session"], t["csrf"], str(t["revision"]), t["body"]])
+        for t in targets
+    ]
+    gets = [line for line, t in zip(lines, targets, strict=True) if t["method"] == "GET"]
+    while gets and len(lines) < minimum:  # GETs may repeat; POST targets never do
+        lines.extend(gets[: minimum - len(lines)])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def wrk(port: int, targets: Path, conns: int, seconds: float, revisions: Path) -> dict:
+    cmd = [
+        "wrk",
+        f"-t{conns}",
+        f"-c{conns}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout=30s",
+        "-s",
+        str(LUA),
+        f"http://127.0.0.1:{port}",
+        "--",
+        str(targets),
+        str(conns),
+        str(revisions),
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"^RESULT (\{.*\})$", out, re.M)
+    if not match:
+        raise SystemExit(f"wrk gave no result:\n{out}")
+    r = json.loads(match.group(1))
+    secs = r["duration_us"] / 1e6
+    errors = r["bad"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
+    return {
+        "requests": r["requests"],
+        "rps": r["requests"] / secs if secs else 0.0,
+        "p50_ms": r["p50"] / 1000,
+        "p95_ms": r["p95"] / 1000,
+        "p99_ms": r["p99"] / 1000,
+        "errors": errors,
+        "non_200": r["bad"],
+    }
+
+
+# --- one scale --------------------------------------------------------------------------------
+def run_scale(scale: Scale, args, *, pdf_runs: int, mixed: bool) -> dict:
+    marker = ensure_data(scale)
+    WORK.mkdir(exist_ok=True)
+    prep = WORK / f"targets-{scale.name}.json"
+    log(f"{scale.name}: picking targets, counting queries per request")
+    manage(
+        scale.db,
+        "bench_prepare",
+        f"--out={prep}",
+        f"--targets={args.targets}",
+        f"--pdf-runs={pdf_runs}",
+    )
+    data = json.loads(prep.read_text())
+    endpoints = [e for e in data["endpoints"] if e["targets"]]
+    result = {"scale": scale.name, "marker": marker, "pages": {}, "pdf": data.get("pdf")}
+    revisions = WORK / f"{scale.name}-revisions.tsv"
+    # The revisions bench_prepare's own requests left (the test client saved too).
+    revisions.write_text(
+        "".join(
+            f"{t['path']}|{t['session']}\t{t['revision']}\n"
+            for e in endpoints
+            for t in e["targets"]
+            if t["method"] == "POST"
+        )
+    )
+    with gunicorn(scale.db, args.workers) as (proc, port):
+        files = {}
+        for e in endpoints:
+            files[e["key"]] = WORK / f"{scale.name}-{e['key']}.tsv"
+            write_targets(files[e["key"]], e["targets"], args.conns * 4)
+        runs = ["floor"] + [e["key"] for e in endpoints if e["key"] != "floor"] + ["floor"]
+        floors = []
+        for key in runs:
+            if args.warmup:  # warm caches and connections
+                wrk(port, files[key], args.conns, args.warmup, revisions)
+            r = wrk(port, files[key], args.conns, args.seconds, revisions)
+            log(
+                f"{scale.name} {key:18} p50 {r['p50_ms']:7.1f} ms  p95 {r['p95_ms']:7.1f} ms  "
+                f"{r['rps']:7.1f} req/s  errors {r['errors']}"
+            )
+            if key == "floor":
+                floors.append(r)
+            else:
+                result["pages"][key] = r
+        result["floor_runs"] = floors
+        result["pages"]["floor"] = {
+            k: statistics.mean(f[k] for f in floors) for k in ("p50_ms", "p95_ms", "p99_ms", "rps")
+        } | {
+            "errors": sum(f["errors"] for f in floors),
+            "requests": sum(f["requests"] for f in floors),
+        }
+        if mixed:
+            every = []
+            for e in endpoints:
+                every.extend(e["targets"])
+            every.sort(
+                key=lambda t: hashlib.sha256(t["path"].encode() + t["session"].encode()).hexdigest()
+            )
+            mixed_file = WORK / f"{scale.name}-mixed.tsv"
+            write_targets(mixed_file, every, args.mixed_conns * 2)
+            log(
+                f"{scale.name}: {args.mixed_conns} concurrent users, "
+                f"{args.mixed_seconds} s, every role"
+            )
+            result["mixed"] = wrk(port, mixed_file, args.mixed_conns, args.mixed_seconds, revisions)
+            result["mixed"]["conns"] = args.mixed_conns
+            result["mixed"]["seconds"] = args.mixed_seconds
+            log(f"{scale.name} mixed: {result['mixed']}")
+        result["rss_mb"] = worker_rss_mb(proc.pid)
+        log(f"{scale.name}: worker RSS {result['rss_mb']}")
+    result["queries"] = {e["key"]: e["queries"] for e in endpoints}
+    result["statuses"] = {e["key"]: e["statuses"] for e in endpoints}
+    result["labels"] = {e["key"]: (e["label"], e["role"], e["method"]) for e in endpoints}
+    return result
+
+
+# --- the report -------------------------------------------------------------------------------
+def machine() -> dict:
+    mem = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            mem = int(line.split()[1]) / 1024 / 1024
+    model = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    pg = pg_admin("SHOW server_version", fetch=True)[0][0]
+    return {
+        "cores": os.cpu_count(),
+        "cpu": model,
+        "memory_gib": round(mem, 1),
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "load": os.getloadavg(),
+    }
+
+
+def _ok(flag: bool | None) -> str:
+    return "-" if flag is None else ("met" if flag else "**not met**")
+
+
+def report(results: list[dict], args, started: float) -> str:
+    one = results[0]
+    ten = next((r for r in results if r["scale"] == "10x"), None)
+    floor = one["pages"]["floor"]
+    m = machine()
+    lines = [
+        "# Performance",
+        "",
+        "Written by `make bench` (`python -m lus.bench.runner`"
+        + (" --quick" if args.quick else "")
+        + f") on {datetime.date.today().isoformat()}; do not edit by hand.",
+        "",
+        f"**Machine:** {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB memory, "
+        f"PostgreSQL {m['postgresql']}, Python {m['python']}; load average at the end "
+        f"{m['load'][0]:.2f}. The machine is shared and noisy: compare the ratios to the floor "
+        "(measured in the same run), not absolute numbers.",
+        "",
+        f"**Server:** gunicorn, {args.workers} sync workers, `DEBUG=False`, production settings "
+        "behind a (simulated) TLS proxy (`X-Forwarded-Proto: https`), sessions in PostgreSQL, "
+        "persistent DB connections (`CONN_MAX_AGE=60`), all on 127.0.0.1 with PostgreSQL.",
+        "",
+        f"**Load:** wrk + `lus/bench/load.lua`, {args.conns} connections (one per thread), "
+        f"{args.seconds:g} s per page after {args.warmup:g} s warm-up, each connection rotating "
+        "over its own logged-in users (real sessions of leaders, leaders' leaders and HR, "
+        "CSRF cookie + header). POSTs carry the revision the server last answered "
+        "(optimistic concurrency), so they are real saves, not conflicts. An error is any "
+        "answer other than 200 (redirects included) or a socket error.",
+        "",
+    ]
+    for r in results:
+        mk = r["marker"]
+        lines.append(
+            f"**Data {r['scale']}:** {mk['municipalities']} municipalities, {mk['leaders']:,} "
+            f"leaders, {mk['years']} years; generated by `manage.py generate_load_data` in "
+            f"{mk['seconds']:.0f} s ({mk.get('parts', 1)} process(es))."
+        )
+    lines += [
+        "",
+        "## Key pages",
+        "",
+        "Queries = SQL queries per request, measured with the test client and "
+        "`CaptureQueriesContext` on the same data (warm: second request of a user).",
+        "",
+        "| Page | Role | Queries | Median ms | p95 ms | req/s | Errors | Median ÷ floor "
+        "| p95 ÷ floor | 10x median ms | 10x ÷ 1x | 10x queries |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    verdicts = {"queries": [], "median": [], "p95": [], "10x": []}
+    for key, (label, role, method) in one["labels"].items():
+        p = one["pages"][key]
+        q = max(one["queries"].get(key) or [0])
+        rm = p["p50_ms"] / floor["p50_ms"] if floor["p50_ms"] else 0
+        r95 = p["p95_ms"] / floor["p95_ms"] if floor["p95_ms"] else 0
+        t = ten["pages"].get(key) if ten else None
+        t_ratio = t["p50_ms"] / p["p50_ms"] if t and p["p50_ms"] else None
+        tq = max(ten["queries"].get(key) or [0]) if ten else None
+        if key != "floor":
+            verdicts["queries"].append((label, q <= 12 and (tq is None or tq == q), q, tq))
+            verdicts["median"].append((label, rm <= 3, rm))
+            verdicts["p95"].append((label, r95 <= 5, r95))
+            if t_ratio is not None:
+                verdicts["10x"].append((label, t_ratio <= 1.2, t_ratio))
+        lines.append(
+            f"| {label} | {role} ({method}) | {q} | {p['p50_ms']:.1f} | {p['p95_ms']:.1f} "
+            f"| {p['rps']:.0f} | {p['errors']} | {rm:.2f} | {r95:.2f} "
+            f"| {t['p50_ms']:.1f} | {t_ratio:.2f} | {tq} |"
+            if t
+            else f"| {label} | {role} ({method}) | {q} | {p['p50_ms']:.1f} | {p['p95_ms']:.1f} "
+            f"| {p['rps']:.0f} | {p['errors']} | {rm:.2f} | {r95:.2f} | - | - | - |"
+        )
+    floors = one.get("floor_runs", [])
+    if len(floors) == 2:
+        lines += [
+            "",
+            f"The floor was measured before and after the pages: median "
+            f"{floors[0]['p50_ms']:.1f} / {floors[1]['p50_ms']:.1f} ms, p95 "
+            f"{floors[0]['p95_ms']:.1f} / {floors[1]['p95_ms']:.1f} ms, "
+            f"{floors[0]['rps']:.0f} / {floors[1]['rps']:.0f} req/s (the table uses the mean).",
+        ]
+    mixed = one.get("mixed")
+    if mixed:
+        lines += [
+            "",
+            "## Concurrent users",
+            "",
+            f"{mixed['conns']} concurrent connections for {mixed['seconds']:g} s, every key page "
+            f"and every role mixed: {mixed['requests']:,} requests, {mixed['rps']:.0f} req/s, "
+            f"median {mixed['p50_ms']:.1f} ms, p95 {mixed['p95_ms']:.1f} ms, p99 "
+            f"{mixed['p99_ms']:.1f} ms, **{mixed['errors']} errors**.",
+        ]
+    pdf = one.get("pdf")
+    rss = one.get("rss_mb") or []
+    lines += ["", "## PDF and memory", ""]
+    if pdf:
+        lines.append(
+            f"- Full LUS PDF (conversation {pdf['conversation']} of {pdf['framework']}: the "
+            f"framework with most questions, preparation answers, notes and plan included, "
+            f"{pdf['full_bytes']:,} bytes, {pdf.get('pages', '?')} pages): median of {pdf['n']} "
+            f"renders **{pdf['full_median'] * 1000:.0f} ms**; one-line WeasyPrint document "
+            f"(plain `HTML(string='<p>LUS</p>')`, same PDF/A variant) **"
+            f"{pdf['one_line_median'] * 1000:.0f} ms**; through the app's own pipeline "
+            f"(`render_pdf`: embedded fonts, stylesheet, PDF/A) a one-line document takes "
+            f"**{pdf['pipeline_one_line_median'] * 1000:.0f} ms**. Ratio full ÷ one-line: "
+            f"{pdf['full_median'] / pdf['one_line_median']:.1f}x (plain), "
+            f"{pdf['full_median'] / pdf['pipeline_one_line_median']:.1f}x (pipeline)."
+        )
+    for r in results:
+        if r.get("rss_mb"):
+            lines.append(
+                f"- gunicorn worker RSS after the {r['scale']} run: "
+                + ", ".join(f"{x:.0f} MB" for x in r["rss_mb"])
+            )
+    lines += ["", "## Targets", ""]
+    bad_q = [
+        f"{lb} ({q}{'' if tq in (None, q) else f' → {tq} at 10x'})"
+        for lb, ok, q, tq in verdicts["queries"]
+        if not ok
+    ]
+    lines.append(
+        f"- Queries per key page ≤ 12 and constant in data size: {_ok(not bad_q)}"
+        + (f" — over: {', '.join(bad_q)}" if bad_q else "")
+    )
+    bad_m = [f"{lb} ({x:.1f}x)" for lb, ok, x in verdicts["median"] if not ok]
+    lines.append(
+        f"- Median ≤ 3x the floor's median: {_ok(not bad_m)}"
+        + (f" — over: {', '.join(bad_m)}" if bad_m else "")
+    )
+    bad_p = [f"{lb} ({x:.1f}x)" for lb, ok, x in verdicts["p95"] if not ok]
+    lines.append(
+        f"- p95 ≤ 5x the floor's p95: {_ok(not bad_p)}"
+        + (f" — over: {', '.join(bad_p)}" if bad_p else "")
+    )
+    if verdicts["10x"]:
+        bad_t = [f"{lb} ({x:.2f}x)" for lb, ok, x in verdicts["10x"] if not ok]
+        lines.append(
+            f"- 10x data within 1.2x of the 1x median: {_ok(not bad_t)}"
+            + (f" — over: {', '.join(bad_t)}" if bad_t else "")
+        )
+    if mixed:
+        lines.append(
+            f"- {mixed['conns']} concurrent users for {mixed['seconds']:g} s, 0 errors: "
+            f"{_ok(mixed['errors'] == 0)}"
+        )
+    if pdf:
+        lines.append(
+            f"- PDF of a full LUS within 5x the one-line document: "
+            f"{_ok(pdf['full_median'] <= 5 * pdf['one_line_median'])} against the plain "
+            f"document, {_ok(pdf['full_median'] <= 5 * pdf['pipeline_one_line_median'])} "
+            "against the pipeline's"
+        )
+    if rss:
+        lines.append(f"- Worker RSS ≤ 200 MB: {_ok(max(rss) <= 200)} (max {max(rss):.0f} MB)")
+    lines += ["", f"Bench wall time: {time.perf_counter() - started:.0f} s.", ""]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="tiny data, short runs (make test)")
+    ap.add_argument("--out", default=str(BASE / "docs" / "performance.md"))
+    ap.add_argument("--json", default=None, help="also write the raw results here")
+    ap.add_argument("--workers", type=int, default=3)
+    ap.add_argument("--conns", type=int, default=4)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--warmup", type=float, default=2)
+    ap.add_argument("--mixed-conns", type=int, default=50)
+    ap.add_argument("--mixed-seconds", type=float, default=60)
+    ap.add_argument("--targets", type=int, default=64)
+    ap.add_argument("--scales", default="1x,10x")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.workers, args.conns, args.seconds, args.warmup = 2, 2, 1, 0
+        args.mixed_conns, args.mixed_seconds, args.targets = 4, 1, 8
+    scales = QUICK if args.quick else [s for s in FULL if s.name in args.scales.split(",")]
+    started = time.perf_counter()
+    WORK.mkdir(exist_ok=True)
+    with open(WORK / "bench.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one bench at a time (shared databases)
+        results = []
+        for i, scale in enumerate(scales):
+            results.append(
+                run_scale(
+                    scale,
+                    args,
+                    pdf_runs=(2 if args.quick else 10) if i == 0 else 0,
+                    mixed=i == 0,
+                )
+            )
+    text = report(results, args, started)
+    Path(args.out).write_text(text, encoding="utf-8")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

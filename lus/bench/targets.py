@@ -1,0 +1,363 @@
+# ruff: noqa: S311 (synthetic test data, not cryptography)
+"""What the load test requests: per key page a list of targets (user session + URL + body),
+picked from the generated data; SQL queries per request measured with the test client; PDF
+render times. Used by ``manage.py bench_prepare`` (run inside the bench database)."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from lus.accounts.models import User
+from lus.bench.generator import SLUG_PREFIX
+from lus.conversations.models import Conversation, Preparation
+from lus.core.middleware import SessionTimeoutMiddleware
+from lus.frameworks.models import FrameworkVersion, Question
+from lus.plans.models import PlanValue
+from lus.rounds.models import LusRound
+from lus.tenants.models import Municipality
+from lus.tenants.scoping import tenant_scope, unscoped
+
+BACKEND = "lus.accounts.backends.TenantAwareModelBackend"
+S = Conversation.Status
+
+
+@dataclass
+class Target:
+    method: str
+    path: str
+    session: str
+    csrf: str
+    body: str = ""  # "{rev}" is replaced by the last revision the server answered
+    revision: int = 0
+
+
+@dataclass
+class Endpoint:
+    key: str
+    label: str
+    role: str
+    method: str = "GET"
+    targets: list[Target] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+
+
+KEY_PAGES = [
+    ("floor", "Floor: trivial authenticated view", "leader"),
+    ("leader_start", "Leader start page", "leader"),
+    ("prepare_get", "Preparation form (GET)", "leader"),
+    ("prepare_autosave", "Preparation autosave (POST)", "leader"),
+    ("my_leaders", "Mine ledere (leader's leader overview)", "leader's leader"),
+    ("conversation", "Conversation view", "leader's leader"),
+    ("plan_save", "Plan co-edit save (POST)", "leader"),
+    ("hr_overview", "HR status overview, largest municipality", "HR"),
+    ("admin_framework", "Admin framework version change page", "HR"),
+]
+
+
+def _session(user: User) -> tuple[str, str]:
+    """A logged-in session for ``user`` (as a login would make) and a CSRF secret."""
+    store = SessionStore()
+    now = int(time.time())
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = BACKEND
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[SessionTimeoutMiddleware.LOGIN_KEY] = now
+    store[SessionTimeoutMiddleware.SEEN_KEY] = now
+    store.create()
+    return store.session_key, secrets.token_hex(16)  # 32 characters: an unmasked secret
+
+
+def _pick(rng: random.Random, items: list, n: int) -> list:
+    return items if len(items) <= n else rng.sample(items, n)
+
+
+class Picker:
+    def __init__(self, n: int, seed: int = 9) -> None:
+        self.n = n
+        self.rng = random.Random(seed)
+        self.year = timezone.localdate().year
+        self.sessions: dict[int, tuple[str, str]] = {}
+        with unscoped("bench: list generated municipalities"):
+            self.municipalities = list(
+                Municipality.objects.filter(slug__startswith=SLUG_PREFIX).order_by("pk")
+            )
+
+    def session(self, user: User) -> tuple[str, str]:
+        if user.pk not in self.sessions:
+            self.sessions[user.pk] = _session(user)
+        return self.sessions[user.pk]
+
+    def target(self, user: User, method: str, path: str, body: str = "", rev: int = 0):
+        sid, csrf = self.session(user)
+        return Target(method, path, sid, csrf, body, rev)
+
+    def _per_municipality(self, fn) -> list:
+        """Call ``fn(m, k)`` in the scope of municipalities (round robin) until n targets."""
+        out: list = []
+        ms = list(self.municipalities)
+        self.rng.shuffle(ms)
+        per = max(1, -(-self.n // len(ms)))
+        for m in ms:
+            with tenant_scope(m):
+                out.extend(fn(m, per))
+            if len(out) >= self.n:
+                break
+        return out[: self.n]
+
+    def conversations(self, m, k: int, statuses) -> list[Conversation]:
+        ids = list(
+            Conversation.objects.filter(year=self.year, status__in=statuses)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:500]
+        )
+        ids = _pick(self.rng, ids, k)
+        return list(
+            Conversation.objects.filter(pk__in=ids).select_related("leader", "conductor", "version")
+        )
+
+    # --- the key pages --------------------------------------------------------------------
+    def floor(self):
+        def fn(m, k):
+            return [
+                self.target(c.leader, "GET", "/bench/floor")
+                for c in self.conversations(m, k, S.values)
+            ]
+
+        return self._per_municipality(fn)
+
+    def leader_start(self):
+        def fn(m, k):
+            return [
+                self.target(c.leader, "GET", reverse("home"))
+                for c in self.conversations(m, k, S.values)
+            ]
+
+        return self._per_municipality(fn)
+
+    def prepare_get(self):
+        def fn(m, k):
+            return [
+                self.target(c.leader, "GET", reverse("conversations:prepare", args=[c.pk]))
+                for c in self.conversations(m, k, [S.INVITED, S.PREPARING, S.SHARED])
+            ]
+
+        return self._per_municipality(fn)
+
+    def prepare_autosave(self):
+        def fn(m, k):
+            out = []
+            for c in self.conversations(m, k, [S.PREPARING, S.SHARED]):
+                q = (
+                    Question.objects.filter(
+                        section__version=c.version,
+                        type=Question.Type.TEXT,
+                        answered_by__in=["leader", "both"],
+                        customisation=None,
+                    )
+                    .order_by("section__order", "order")
+                    .first()
+                )
+                prep = Preparation.objects.filter(conversation=c, role="leader").first()
+                if q is None or prep is None:
+                    continue
+                body = urlencode(
+                    {"revision": "REV", "fields": q.pk, f"q-{q.pk}": "Autosaved under load."}
+                ).replace("REV", "{rev}")
+                path = reverse("conversations:prepare", args=[c.pk])
+                out.append(self.target(c.leader, "POST", path, body, prep.revision))
+            return out
+
+        return self._per_municipality(fn)
+
+    def my_leaders(self):
+        def fn(m, k):
+            seen, out = set(), []
+            for c in self.conversations(m, 4 * k, S.values):
+                if c.conductor_id not in seen and len(out) < k:
+                    seen.add(c.conductor_id)
+                    out.append(self.target(c.conductor, "GET", reverse("conversations:my_leaders")))
+            return out
+
+        return self._per_municipality(fn)
+
+    def conversation(self):
+        def fn(m, k):
+            return [
+                self.target(c.conductor, "GET", reverse("plans:conduct", args=[c.pk]))
+                for c in self.conversations(m, k, [S.HELD])
+            ]
+
+        return self._per_municipality(fn)
+
+    def plan_save(self):
+        def fn(m, k):
+            out = []
+            for c in self.conversations(m, k, [S.HELD]):
+                v = (
+                    PlanValue.objects.filter(plan__conversation=c)
+                    .select_related("field")
+                    .order_by("pk")
+                    .first()
+                )
+                if v is None:
+                    continue
+                if v.activity_id:
+                    key = f"a{v.activity_id}-f{v.field_id}"
+                elif v.item_id:
+                    key = f"i{v.item_id}-f{v.field_id}"
+                elif v.section_id:
+                    key = f"s{v.section_id}-f{v.field_id}"
+                else:
+                    key = f"p{v.field_id}"
+                value = "2027-03-01" if v.field.kind == "date" else "Gemt under belastning."
+                if v.field.kind == "horizon":
+                    value = "long"
+                body = urlencode({"key": key, "revision": "REV", "value": value}).replace(
+                    "REV", "{rev}"
+                )
+                path = reverse("plans:save", args=[c.pk])
+                out.append(self.target(c.leader, "POST", path, body, v.revision))
+            return out
+
+        return self._per_municipality(fn)
+
+    def hr_overview(self):
+        m = self.municipalities[0]  # municipality_sizes() puts the largest first
+        with tenant_scope(m):
+            hr = list(User.objects.filter(is_hr=True).order_by("pk"))
+            lus_round = LusRound.objects.get(year=self.year)
+            path = reverse("rounds:overview", args=[lus_round.pk])
+            return [self.target(h, "GET", path) for h in hr]
+
+    def admin_framework(self):
+        def fn(m, k):
+            version = FrameworkVersion.objects.order_by("-number").first()
+            path = reverse("admin:frameworks_frameworkversion_change", args=[version.pk])
+            return [self.target(h, "GET", path) for h in User.objects.filter(is_hr=True)[:k]]
+
+        return self._per_municipality(fn)
+
+
+def measure_queries(ep: Endpoint, samples: int = 3) -> None:
+    """SQL queries per request with the test client on the same data (warm: after one
+    request, as in a running server)."""
+    for t in ep.targets[:samples]:
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = t.session
+        headers = {"X-LUS-Autosave": "1"} if t.method == "POST" else {}
+        for attempt in range(2):
+            rev = t.revision
+            with CaptureQueriesContext(connection) as ctx:
+                if t.method == "GET":
+                    r = client.get(t.path, secure=True, headers=headers)
+                else:
+                    body = t.body.replace("{rev}", str(rev))
+                    r = client.post(
+                        t.path,
+                        body,
+                        content_type="application/x-www-form-urlencoded",
+                        secure=True,
+                        headers=headers,
+                    )
+            if t.method == "POST" and r.headers.get("Content-Type", "").startswith(
+                "application/json"
+            ):
+                t.revision = r.json().get("revision", rev) or rev
+            if attempt == 1:
+                ep.queries.append(len(ctx.captured_queries))
+                ep.statuses.append(r.status_code)
+
+
+def _pages(content: bytes) -> int | str:
+    try:
+        import io
+
+        import pikepdf
+
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            return len(pdf.pages)
+    except ImportError:
+        return "?"
+
+
+def pdf_times(n: int) -> dict:
+    """Median render time of a full LUS (a filed conversation of the framework with the most
+    questions, preparation answers included) beside a one-line WeasyPrint document."""
+    from weasyprint import HTML
+
+    from lus.documents.pdf import pdf_variant, render_pdf
+    from lus.documents.services import lus_pdf_render
+
+    with unscoped("bench: find the biggest framework"):
+        best = (
+            Question.objects.filter(section__version__municipality__slug__startswith=SLUG_PREFIX)
+            .values("section__version__municipality")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        )
+        m = Municipality.objects.get(pk=best["section__version__municipality"])
+    with tenant_scope(m):
+        c = (
+            Conversation.objects.filter(status=S.FILED)
+            .annotate(n=Count("preparations__answers"))
+            .order_by("-n", "-year")
+            .first()
+        )
+        full, size = [], 0
+        for _ in range(n):
+            t0 = time.perf_counter()
+            content = lus_pdf_render(conversation=c)
+            full.append(time.perf_counter() - t0)
+            size = len(content)
+        pages = _pages(content)
+    one, pipeline = [], []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        render_pdf("bench/one_line.html", {})
+        pipeline.append(time.perf_counter() - t0)
+    for _ in range(n):
+        t0 = time.perf_counter()
+        HTML(string="<p>LUS</p>").write_pdf(pdf_variant=pdf_variant())
+        one.append(time.perf_counter() - t0)
+    return {
+        "n": n,
+        "full_median": statistics.median(full),
+        "one_line_median": statistics.median(one),
+        "full_bytes": size,
+        "pages": pages,
+        "pipeline_one_line_median": statistics.median(pipeline),
+        "conversation": c.pk,
+        "framework": m.name,
+    }
+
+
+def build(n: int) -> list[Endpoint]:
+    picker = Picker(n)
+    endpoints = []
+    for key, label, role in KEY_PAGES:
+        ep = Endpoint(key, label, role)
+        ep.targets = getattr(picker, key)()
+        ep.method = ep.targets[0].method if ep.targets else "GET"
+        endpoints.append(ep)
+    return endpoints
+
+
+def as_dict(ep: Endpoint) -> dict:
+    return asdict(ep)

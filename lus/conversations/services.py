@@ -105,11 +105,13 @@ def conversation_file(*, conversation: Conversation) -> Conversation:
 
 @transaction.atomic
 def conversation_reopen_plan(*, conversation: Conversation) -> Conversation:
-    """The one step back: an agreed plan reopened (with a recorded reason, see
-    ``lus.plans.services.plan_reopen``) makes the conversation "held" again."""
-    _advance(conversation, S.HELD, {S.PLAN_AGREED})
+    """The one step back: an agreed (or filed) plan reopened (with a recorded reason, see
+    ``lus.plans.services.plan_reopen``) makes the conversation "held" again. Records filed
+    before stay as they are; filing again creates a new one."""
+    _advance(conversation, S.HELD, {S.PLAN_AGREED, S.FILED})
     conversation.plan_agreed_at = None
-    conversation.save(update_fields=["plan_agreed_at"])
+    conversation.filed_at = None
+    conversation.save(update_fields=["plan_agreed_at", "filed_at"])
     return conversation
 
 

@@ -580,9 +580,8 @@ def plan_reopen(*, plan: Plan, user, reason: str) -> PlanReopening:
     plan = _lock_plan(plan.pk)
     role_in(plan.conversation, user)
     status = _conversation_status(plan.conversation_id)
-    if status == Conversation.Status.FILED:
-        raise PlanError(_("The plan has been filed and cannot be reopened."))
-    if status != Conversation.Status.PLAN_AGREED:
+    # A filed plan may be reopened too: the filed record stays; filing again makes a new one.
+    if status not in (Conversation.Status.PLAN_AGREED, Conversation.Status.FILED):
         raise PlanError(_("Only an agreed plan can be reopened."))
     reopening = PlanReopening(
         municipality_id=plan.municipality_id,

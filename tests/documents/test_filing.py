@@ -120,20 +120,17 @@ def test_refiling_after_reopening_adds_a_new_record(leader, scope_of):
     first = _file(conversation, scope_of)
     with scope_of(leader.municipality):
         first_bytes = first.file.open("rb").read()
-        # A reopening of the filed plan (issue 5's flow) takes the LUS back to "held" and
+        # Reopening the filed plan (with a reason) takes the LUS back to "held" and
         # withdraws the approvals; both then approve again.
-        from lus.plans.models import Plan
+        from lus.plans.models import Plan, PlanReopening
+        from lus.plans.services import plan_reopen
 
-        Conversation.objects.filter(pk=conversation.pk).update(status="held")
-        Plan.objects.filter(conversation=conversation).update(
-            approved_by_leader_at=None, approved_by_conductor_at=None, agreed_at=None
+        plan_reopen(
+            plan=Plan.objects.get(conversation=conversation),
+            user=conversation.conductor,
+            reason="Ny aftale om uddannelse",
         )
-        if hasattr(Plan, "approvals"):
-            from lus.plans.models import PlanApproval
-
-            PlanApproval.objects.filter(plan__conversation=conversation).update(
-                cleared_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-            )
+        assert PlanReopening.objects.filter(plan__conversation=conversation).count() == 1
         conversation.refresh_from_db()
         approve(conversation)
         conversation.refresh_from_db()

@@ -19,7 +19,8 @@ def is_open(user, conversation) -> bool:
 
 @rules.predicate
 def is_agreed(user, conversation) -> bool:
-    return bool(conversation and conversation.status == "plan_agreed")
+    # Filed too: reopening a filed plan keeps the filed record; filing again adds a new one.
+    return bool(conversation and conversation.status in LOCKED)
 
 
 @rules.predicate

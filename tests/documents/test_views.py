@@ -103,3 +103,35 @@ def test_hr_sees_metadata_only_in_the_admin(client, leader, scope_of):
         client.get(reverse("admin:documents_filedrecord_change", args=[record.pk])).status_code
         == 404
     )
+
+
+def test_a_filed_plan_is_reopened_in_the_browser_flow_and_filed_again(client, leader, scope_of):
+    """Plan page after filing: a link to what was filed, reopening with a reason; after both
+    approve again, filing adds a second record and keeps the first."""
+    from lus.plans.models import Plan
+    from tests.documents.factories import approve
+
+    conversation = make_agreed_conversation(leader)
+    conductor = leader.manager
+    assert (
+        _client(client, conductor)
+        .post(reverse("documents:file", args=[conversation.pk]))
+        .status_code
+        == 302
+    )
+    plan_page = client.get(reverse("plans:plan", args=[conversation.pk])).content.decode()
+    assert "Se hvad der er journaliseret i personalesagen" in plan_page
+    assert reverse("documents:document", args=[conversation.pk]) in plan_page
+    assert reverse("plans:reopen", args=[conversation.pk]) in plan_page
+
+    response = client.post(reverse("plans:reopen", args=[conversation.pk]), {"reason": "Ny opgave"})
+    assert response.status_code == 302
+    with scope_of(leader.municipality):
+        conversation.refresh_from_db()
+        assert conversation.status == "held"
+        approve(conversation)
+    assert client.post(reverse("documents:file", args=[conversation.pk])).status_code == 302
+    with scope_of(leader.municipality):
+        records = list(FiledRecord.objects.order_by("sequence"))
+        assert [r.sequence for r in records] == [1, 2]
+        assert Plan.objects.get(conversation=conversation).agreed_at is not None

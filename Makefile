@@ -56,6 +56,13 @@ test: messages lint
 		$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS); \
 	fi
 
+# Performance at national scale; NOT part of `make test` (which runs `--quick` of it).
+# Needs PostgreSQL on 127.0.0.1:5432 (BENCH_PG=postgres://user@host:port) and wrk. Databases
+# lus_bench and lus_bench_10x are generated once and reused; writes docs/performance.md.
+bench: messages
+	@command -v wrk >/dev/null || { echo "Install wrk: sudo apt-get install -y wrk"; exit 1; }
+	$(PY) -m lus.bench.runner $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
 	find . -name '*.mo' -not -path './.venv/*' -delete

@@ -376,9 +376,10 @@ def report(results: list[dict], args, started: float) -> str:
     lines = [
         "# Performance",
         "",
-        "Written by `make bench` (`python -m lus.bench.runner`"
+        "Written by `make bench` (`python -m lus.bench.runner"
         + (" --quick" if args.quick else "")
-        + f") on {datetime.date.today().isoformat()}; do not edit by hand.",
+        + f"`) on {datetime.date.today().isoformat()}; the part between the bench markers "
+        "is replaced on every run.",
         "",
         f"**Machine:** {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB memory, "
         f"PostgreSQL {m['postgresql']}, Python {m['python']}; load average at the end "
@@ -524,6 +525,21 @@ def report(results: list[dict], args, started: float) -> str:
     return "\n".join(lines)
 
 
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def write_report(path: Path, generated: str) -> None:
+    """Replace the generated part of the report, keeping hand-written text around it."""
+    block = f"{START}\n{generated}\n{END}"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in old and END in old:
+        head, rest = old.split(START, 1)
+        text = head + block + rest.split(END, 1)[1]
+    else:
+        text = block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="tiny data, short runs (make test)")
@@ -556,8 +572,7 @@ def main(argv=None) -> int:
                     mixed=i == 0,
                 )
             )
-    text = report(results, args, started)
-    Path(args.out).write_text(text, encoding="utf-8")
+    write_report(Path(args.out), report(results, args, started))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     log(f"wrote {args.out}")

@@ -17,6 +17,7 @@ syscheck:
 		echo "WeasyPrint needs Pango. Install it with:"; \
 		echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; exit 1; }
 	@command -v msgfmt >/dev/null || { echo "Install gettext: sudo apt-get install -y gettext"; exit 1; }
+	@command -v xmlsec1 >/dev/null || { echo "SAML login needs xmlsec1: sudo apt-get install -y xmlsec1"; exit 1; }
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory syscheck

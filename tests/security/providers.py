@@ -250,3 +250,30 @@ def document_settings_pk(world, kind):
             defaults={"journal_reference": "Ref" if kind == "own" else f"Ref {world.canary}"},
         )
     return found.pk
+
+
+# --- lus.sso ----------------------------------------------------------------------------------
+@provider("municipality_slug", fixed=True)
+def municipality_slug(world, kind):
+    return world.home.slug
+
+
+@provider("sso.identityprovider")
+def identity_provider_pk(world, kind):
+    from lus.sso.models import IdentityProvider
+
+    if kind == "other":
+        return None
+    municipality = world.home if kind == "own" else world.foreign
+    with unscoped("test: identity provider provider"):
+        found, _ = IdentityProvider.objects.get_or_create(
+            municipality=municipality,
+            defaults={
+                "protocol": "oidc",
+                "enabled": False,  # not offered on the login page of the other gates
+                "display_name": "Login" if kind == "own" else f"Login {world.canary}",
+                "oidc_issuer": "https://login.example/v2.0",
+                "oidc_client_id": "client",
+            },
+        )
+    return found.pk

@@ -332,5 +332,28 @@ ADMIN_MODELS.update(
 )
 
 
+# --- lus.sso (issue 10): municipal login. The world's municipalities have no identity provider,
+# so every SSO endpoint answers 404 (the flows are tested in tests/sso with a SAML IdP and an
+# OIDC provider inside the tests); /login/<slug>/ is the municipality's password form.
+_SLUG = {"slug": "municipality_slug"}
+URLS.update(
+    {
+        "sso:login": Row(
+            get=E(REDIRECT, anonymous=200), post=E(REDIRECT, anonymous=200), providers=_SLUG
+        ),
+        "sso:saml_metadata": Row(get=E(404), post=E(405), providers=_SLUG),
+        "sso:saml_login": Row(get=E(404), post=E(405), providers=_SLUG),
+        "sso:saml_acs": Row(get=E(405), post=E(404), providers=_SLUG),
+        "sso:saml_sls": Row(get=E(404), post=E(405), providers=_SLUG),
+        "sso:oidc_login": Row(get=E(404), post=E(405), providers=_SLUG),
+        "sso:oidc_callback": Row(get=E(404), post=E(405), providers=_SLUG),
+    }
+)
+# Identity providers: platform admins only (HR of any municipality 403).
+ADMIN_MODELS["sso.identityprovider"] = AdminPolicy(
+    view="platform", add="platform", change="platform", delete="platform"
+)
+
+
 for _label, _policy in ADMIN_MODELS.items():
     URLS.update(admin_rows(_label, _policy))

@@ -1,0 +1,81 @@
+import pytest
+import responses
+
+from lus.sso.models import IdentityProvider
+from lus.sso.saml import sp_metadata, sp_urls
+from lus.tenants.scoping import unscoped
+from tests.factories import UserFactory
+from tests.sso.idp import IDP_ENTITY_ID, TestOIDCProvider, TestSamlIdP, make_key_pair
+
+
+@pytest.fixture(scope="session")
+def idp_keys(tmp_path_factory):
+    return make_key_pair(tmp_path_factory.mktemp("keys"), "idp")
+
+
+@pytest.fixture(scope="session")
+def rogue_keys(tmp_path_factory):
+    return make_key_pair(tmp_path_factory.mktemp("rogue"), "rogue")
+
+
+def make_provider(municipality, **fields) -> IdentityProvider:
+    with unscoped("test: identity provider"):
+        return IdentityProvider.objects.create(municipality=municipality, **fields)
+
+
+@pytest.fixture
+def saml_provider(haderslev, idp_keys):
+    """Haderslev logs in through "AD FS" (the test IdP), matched on the e-mail attribute."""
+    metadata = TestSamlIdP(idp_keys).metadata()
+    return make_provider(
+        haderslev,
+        protocol="saml",
+        saml_entity_id=IDP_ENTITY_ID,
+        saml_metadata_xml=metadata,
+        uid_attribute="mail",
+        name_attribute="displayName",
+    )
+
+
+@pytest.fixture
+def idp(saml_provider, idp_keys):
+    return TestSamlIdP(idp_keys, sp_metadata(saml_provider))
+
+
+@pytest.fixture
+def sp(saml_provider):
+    return sp_urls(saml_provider.municipality.slug)
+
+
+@pytest.fixture
+def oidc_op():
+    op = TestOIDCProvider()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        op.install(mock)
+        yield op
+
+
+@pytest.fixture
+def oidc_provider(randers, oidc_op):
+    """Randers logs in through "Entra ID" (the test OP); endpoints come from discovery."""
+    return make_provider(
+        randers,
+        protocol="oidc",
+        oidc_issuer=oidc_op.issuer,
+        oidc_client_id=oidc_op.client_id,
+        oidc_client_secret=oidc_op.client_secret,
+    )
+
+
+@pytest.fixture
+def mette(haderslev):
+    return UserFactory(
+        municipality=haderslev, username="mette", email="mette@haderslev.dk", name="Mette"
+    )
+
+
+@pytest.fixture
+def rasmus(randers):
+    return UserFactory(
+        municipality=randers, username="rasmus", email="rasmus@randers.dk", name="Rasmus"
+    )

@@ -1,0 +1,187 @@
+"""Identity providers that live inside the tests (no network).
+
+- ``TestSamlIdP``: pysaml2 playing the municipality's IdP (AD FS, Entra ID, KOMBIT): reads
+  LUS' AuthnRequest from the redirect and builds (signed) responses with a key pair made at
+  test time.
+- ``TestOIDCProvider``: signs ID tokens with an RSA key made at test time; its token, JWKS,
+  userinfo and discovery endpoints are answered by ``responses`` (requests is mocked).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import jwt
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2.config import IdPConfig
+from saml2.metadata import create_metadata_string
+from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
+from saml2.server import Server
+
+from lus.sso.saml import xmlsec_binary
+
+IDP_ENTITY_ID = "https://idp.kommune.test/adfs/services/trust"
+IDP_SSO = "https://idp.kommune.test/adfs/ls/"
+AUTHN = {"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"}
+
+
+def make_key_pair(directory: Path, name: str) -> tuple[Path, Path]:
+    """A throw-away RSA key and self-signed certificate (PEM files) for the tests."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    key_path, cert_path = directory / f"{name}.key", directory / f"{name}.crt"
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+class TestSamlIdP:
+    __test__ = False
+
+    def __init__(self, key_pair: tuple[Path, Path], sp_metadata: str = "", entity_id=IDP_ENTITY_ID):
+        self.entity_id = entity_id
+        config = {
+            "entityid": entity_id,
+            "xmlsec_binary": xmlsec_binary(),
+            "service": {
+                "idp": {
+                    "name": "Test IdP",
+                    "endpoints": {
+                        "single_sign_on_service": [(IDP_SSO, BINDING_HTTP_REDIRECT)],
+                        "single_logout_service": [(IDP_SSO + "?wa=signout", BINDING_HTTP_REDIRECT)],
+                    },
+                    "policy": {
+                        "default": {
+                            "lifetime": {"minutes": 5},
+                            "attribute_restrictions": None,
+                            "name_form": NAME_FORMAT_URI,
+                        }
+                    },
+                    "name_id_format": [NAMEID_FORMAT_PERSISTENT],
+                }
+            },
+            "key_file": str(key_pair[0]),
+            "cert_file": str(key_pair[1]),
+            "metadata": {"inline": [sp_metadata]} if sp_metadata else {},
+            "allow_unknown_attributes": True,
+        }
+        self.config = IdPConfig()
+        self.config.load(config)
+        self.server = Server(config=self.config)
+
+    def metadata(self) -> str:
+        return create_metadata_string(None, config=self.config, valid=24, sign=False).decode()
+
+    def read_authn_request(self, location: str):
+        query = parse_qs(urlparse(location).query)
+        return self.server.parse_authn_request(query["SAMLRequest"][0], BINDING_HTTP_REDIRECT)
+
+    def response(
+        self,
+        *,
+        in_response_to: str,
+        acs: str,
+        audience: str,
+        name_id: str,
+        attributes: dict | None = None,
+        sign: bool = True,
+    ) -> str:
+        xml = self.server.create_authn_response(
+            identity=attributes or {},
+            in_response_to=in_response_to,
+            destination=acs,
+            sp_entity_id=audience,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=name_id),
+            authn=AUTHN,
+            sign_assertion=sign,
+            sign_response=False,
+        )
+        return base64.b64encode(str(xml).encode()).decode()
+
+
+class TestOIDCProvider:
+    __test__ = False
+
+    issuer = "https://login.microsoftonline.test/11111111-2222/v2.0"
+    authorization_endpoint = "https://login.microsoftonline.test/oauth2/v2.0/authorize"
+    token_endpoint = "https://login.microsoftonline.test/oauth2/v2.0/token"
+    jwks_uri = "https://login.microsoftonline.test/discovery/v2.0/keys"
+    end_session_endpoint = "https://login.microsoftonline.test/oauth2/v2.0/logout"
+    client_id = "lus-client-id"
+    client_secret = "lus-client-secret"
+
+    def __init__(self):
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+        self.jwk.update(kid="test-key", alg="RS256", use="sig")
+        self.claims: dict = {}
+        self.token_requests: list[dict] = []
+
+    def id_token(self, **overrides) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer,
+            "aud": self.client_id,
+            "sub": "subject-1",
+            "iat": now,
+            "exp": now + 300,
+            **overrides,
+        }
+        claims = {k: v for k, v in claims.items() if v is not None}
+        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "test-key"})
+
+    def discovery(self) -> dict:
+        return {
+            "issuer": self.issuer,
+            "authorization_endpoint": self.authorization_endpoint,
+            "token_endpoint": self.token_endpoint,
+            "jwks_uri": self.jwks_uri,
+            "end_session_endpoint": self.end_session_endpoint,
+        }
+
+    def install(self, mock) -> None:
+        """Answer the provider's endpoints through a ``responses.RequestsMock``."""
+        mock.add_callback("POST", self.token_endpoint, callback=self._token)
+        mock.add("GET", self.jwks_uri, json={"keys": [self.jwk]})
+        mock.add("GET", self.issuer + "/.well-known/openid-configuration", json=self.discovery())
+
+    def _token(self, request):
+        form = {k: v[0] for k, v in parse_qs(request.body).items()}
+        self.token_requests.append(form)
+        if form.get("client_secret") != self.client_secret:
+            return 401, {}, json.dumps({"error": "invalid_client"})
+        token = self.id_token(**self.claims)
+        return (
+            200,
+            {},
+            json.dumps({"id_token": token, "access_token": "at", "token_type": "Bearer"}),
+        )
+
+
+__all__ = ["BINDING_HTTP_POST", "TestOIDCProvider", "TestSamlIdP", "make_key_pair"]

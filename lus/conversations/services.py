@@ -196,6 +196,10 @@ def preparation_save(
     for a in answers:
         if len(a.text) > MAX_TEXT_LENGTH:
             raise ValidationError({"text": _("The answer is too long.")})
+    if preparation.pk is None and base_revision != 0:
+        # Based on a revision that never existed (a stale or forged form): a conflict, and
+        # no row is written for it.
+        raise PreparationConflict(preparation)
     _ensure_saved(preparation)
     # Optimistic concurrency: only the save based on the current revision wins.
     updated = Preparation.objects.filter(pk=preparation.pk, revision=base_revision).update(

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from lus.accounts.forms import PeopleImportForm
 from lus.accounts.models import OrgUnit, User
-from lus.accounts.services import PeopleImportError, people_import
+from lus.accounts.services import PeopleImportError, csv_decode, people_import
 from lus.tenants.admin import TenantAdminMixin
 from lus.tenants.models import Municipality
 
@@ -61,40 +63,72 @@ class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
             *super().get_urls(),
         ]
 
+    IMPORT_SESSION_KEY = "people_import_pending"
+
     def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload → the changes are shown (dry run) → "Apply" writes them in one transaction."""
         if not self.has_add_permission(request):
             return HttpResponse(status=403)
         municipality = request.user.municipality
-        errors = []
+        errors, result = [], None
         form = PeopleImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        pending = request.session.get(self.IMPORT_SESSION_KEY) or {}
+        if request.method == "POST" and "apply" in request.POST:
+            if municipality is None or request.POST["apply"] != pending.get("digest"):
+                messages.error(request, _("The checked file is gone. Upload it again."))
+                return redirect("admin:accounts_user_import")
+            try:
+                result = people_import(
+                    municipality=municipality,
+                    data=pending["text"],
+                    deactivate_missing=pending["deactivate_missing"],
+                    actor=request.user,
+                )
+            except PeopleImportError as exc:  # the municipality changed since the check
+                errors = exc.errors
+                form = PeopleImportForm()
+            else:
+                del request.session[self.IMPORT_SESSION_KEY]
+                messages.success(
+                    request,
+                    _("%(created)s created, %(updated)s updated, %(deactivated)s deactivated.")
+                    % {
+                        "created": result.created,
+                        "updated": result.updated,
+                        "deactivated": result.deactivated,
+                    },
+                )
+                return redirect("admin:accounts_user_changelist")
+        elif request.method == "POST" and form.is_valid():
             if municipality is None:
                 form.add_error(None, _("Platform admins import from the command line."))
             else:
+                raw = form.cleaned_data["file"].read()
                 try:
+                    text = csv_decode(raw)
                     result = people_import(
                         municipality=municipality,
-                        data=form.cleaned_data["file"].read(),
-                        dry_run=form.cleaned_data["dry_run"],
+                        data=text,
+                        dry_run=True,
+                        deactivate_missing=form.cleaned_data["deactivate_missing"],
+                        actor=request.user,
                     )
                 except PeopleImportError as exc:
                     errors = exc.errors
                 else:
-                    text = _("%(created)s created, %(updated)s updated.") % {
-                        "created": result.created,
-                        "updated": result.updated,
+                    request.session[self.IMPORT_SESSION_KEY] = {
+                        "digest": hashlib.sha256(text.encode()).hexdigest(),
+                        "text": text,
+                        "deactivate_missing": form.cleaned_data["deactivate_missing"],
                     }
-                    if form.cleaned_data["dry_run"]:
-                        messages.info(request, _("Check passed: ") + text)
-                    else:
-                        messages.success(request, text)
-                        return redirect("admin:accounts_user_changelist")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Import people from CSV"),
             "form": form,
             "errors": errors,
+            "result": result,
+            "digest": (request.session.get(self.IMPORT_SESSION_KEY) or {}).get("digest"),
         }
         status = 400 if (request.method == "POST" and (errors or form.errors)) else 200
         return TemplateResponse(request, "admin/accounts/user/import.html", context, status=status)

@@ -12,7 +12,14 @@ class PeopleImportForm(forms.Form):
             "Separated by semicolon or comma, UTF-8."
         ),
     )
-    dry_run = forms.BooleanField(label=_("Check only (save nothing)"), required=False)
+    deactivate_missing = forms.BooleanField(
+        label=_("The file lists everyone: deactivate people who are not in it"),
+        required=False,
+        help_text=_(
+            "Leavers are deactivated with today's date as the day they left, never deleted. "
+            "You see every change before it is applied."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

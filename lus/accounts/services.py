@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lus.accounts.models import OrgUnit, User
@@ -38,10 +39,29 @@ class RowError:
 
 
 @dataclass
+class PeopleDiff:
+    """What an import changes, shown before it is applied (e-mail, name, ...)."""
+
+    new: list[tuple[str, str]] = field(default_factory=list)
+    #: (e-mail, name, old leader's e-mail, new leader's e-mail)
+    manager_changes: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: people of the municipality missing from a full file: deactivated, not deleted
+    leavers: list[tuple[str, str]] = field(default_factory=list)
+    #: people in the file who had been deactivated: active again
+    returning: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.new or self.manager_changes or self.leavers or self.returning)
+
+
+@dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
+    deactivated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    diff: PeopleDiff = field(default_factory=PeopleDiff)
 
     @property
     def ok(self) -> bool:
@@ -66,7 +86,7 @@ class _Row:
     is_hr: bool
 
 
-def _decode(data: bytes | str) -> str:
+def csv_decode(data: bytes | str) -> str:
     if isinstance(data, str):
         return data
     for encoding in ("utf-8-sig", "cp1252"):
@@ -173,15 +193,24 @@ def _find_cycles(managers: dict[str, str]) -> set[str]:
 
 
 def people_import(
-    *, municipality: Municipality, data: bytes | str, dry_run: bool = False
+    *,
+    municipality: Municipality,
+    data: bytes | str,
+    dry_run: bool = False,
+    deactivate_missing: bool = False,
+    actor: User | None = None,
 ) -> ImportResult:
-    """Create or update people and their hierarchy from CSV, all or nothing.
+    """Create or update people and their hierarchy from CSV, all or nothing, in one transaction.
 
     Columns: email, name (required), job_title, org_unit, manager_email, birth_date, is_hr.
     People are matched on e-mail within the municipality. Any row error aborts the whole import
-    with every error listed; nothing is written.
+    with every error listed; nothing is written. ``result.diff`` lists the new people, changed
+    leaders, leavers and returning people; ``dry_run`` computes it without writing anything.
+    With ``deactivate_missing`` (the file is the whole municipality) active people not in the
+    file are leavers: deactivated with ``date_left`` today, never deleted (their filed records
+    stay). The importing ``actor`` is never deactivated by their own import.
     """
-    rows, errors = _parse_rows(_decode(data))
+    rows, errors = _parse_rows(csv_decode(data))
     with tenant_scope(municipality):
         existing = {u.email.lower(): u for u in User.objects.select_related("manager")}
         seen: dict[str, int] = {}
@@ -231,9 +260,36 @@ def people_import(
                         _("The leaders form a cycle: %s.") % " → ".join(sorted(cycle)),
                     )
                 )
+        leavers = []
+        if deactivate_missing:
+            leavers = [
+                u
+                for email, u in sorted(existing.items())
+                if email not in file_emails
+                and u.is_active
+                and not u.is_superuser
+                and (actor is None or u.pk != actor.pk)
+            ]
+            leaving = {u.email.lower() for u in leavers}
+            for row in rows:
+                if row.manager_email in leaving:
+                    errors.append(
+                        RowError(
+                            row.line,
+                            "manager_email",
+                            _("The leader “%s” is not in the file and would be deactivated.")
+                            % row.manager_email,
+                        )
+                    )
         result = ImportResult(errors=sorted(errors, key=lambda e: (e.line, e.column)))
         if errors:
             raise PeopleImportError(result.errors)
+        result.diff = _diff(rows, existing, leavers)
+        if dry_run:
+            result.created = len(result.diff.new)
+            result.updated = len(rows) - result.created
+            result.deactivated = len(leavers)
+            return result
         with transaction.atomic():
             units = {u.name: u for u in OrgUnit.objects.all()}
             people: dict[str, User] = {}
@@ -251,6 +307,9 @@ def people_import(
                     result.created += 1
                 else:
                     result.updated += 1
+                if not person.is_active:  # returning to the municipality
+                    person.is_active = True
+                    person.date_left = None
                 person.email = row.email
                 person.name = row.name
                 person.job_title = row.job_title
@@ -267,6 +326,26 @@ def people_import(
                 person.manager = lookup[row.manager_email] if row.manager_email else None
                 person.full_clean(exclude=["password", "username"])
                 person.save(update_fields=["manager"])
-            if dry_run:
-                transaction.set_rollback(True)
+            today = timezone.localdate()
+            for person in leavers:
+                person.is_active = False
+                person.date_left = person.date_left or today
+                person.save(update_fields=["is_active", "date_left"])
+                result.deactivated += 1
         return result
+
+
+def _diff(rows: list[_Row], existing: dict[str, User], leavers: list[User]) -> PeopleDiff:
+    diff = PeopleDiff()
+    for row in rows:
+        person = existing.get(row.email)
+        if person is None:
+            diff.new.append((row.email, row.name))
+            continue
+        old_manager = person.manager.email.lower() if person.manager else ""
+        if old_manager != row.manager_email:
+            diff.manager_changes.append((row.email, row.name, old_manager, row.manager_email))
+        if not person.is_active:
+            diff.returning.append((row.email, row.name))
+    diff.leavers = [(u.email.lower(), u.name) for u in leavers]
+    return diff

@@ -156,7 +156,11 @@ def test_admin_import(client, hr, haderslev):
     assert "Intet blev importeret" in response.content.decode()
     assert _count(haderslev) == 1  # only the HR user itself
     good = SimpleUploadedFile("p.csv", GOOD.encode(), content_type="text/csv")
-    response = client.post(url, {"file": good})
+    response = client.post(url, {"file": good})  # checked and shown first, nothing written
+    assert response.status_code == 200
+    assert response.context["result"].created == 3
+    assert _count(haderslev) == 1
+    response = client.post(url, {"apply": response.context["digest"]})
     assert response.status_code == 302
     assert _count(haderslev) == 4
 

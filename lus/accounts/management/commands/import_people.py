@@ -12,9 +12,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--municipality", required=True, help="Kommunens slug")
-        parser.add_argument("--dry-run", action="store_true", help="Kontrollér uden at gemme")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Vis ændringerne uden at gemme noget"
+        )
+        parser.add_argument(
+            "--deactivate-missing",
+            action="store_true",
+            help="Filen er hele kommunen: deaktivér aktive personer, der ikke er i den (fratrådte)",
+        )
 
-    def handle(self, *args, file: Path, municipality: str, dry_run: bool, **options) -> None:
+    def handle(
+        self,
+        *args,
+        file: Path,
+        municipality: str,
+        dry_run: bool,
+        deactivate_missing: bool,
+        **options,
+    ) -> None:
         try:
             target = Municipality.objects.get(slug=municipality)
         except Municipality.DoesNotExist as exc:
@@ -24,14 +39,29 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Kan ikke læse {file}: {exc.strerror}") from exc
         try:
-            result = people_import(municipality=target, data=data, dry_run=dry_run)
+            result = people_import(
+                municipality=target,
+                data=data,
+                dry_run=dry_run,
+                deactivate_missing=deactivate_missing,
+            )
         except PeopleImportError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"Intet blev importeret: {len(exc.errors)} fejl i filen.") from exc
-        prefix = "Prøvekørsel: " if dry_run else ""
+        diff = result.diff
+        for email, name in diff.new:
+            self.stdout.write(f"+ ny: {name} <{email}>")
+        for email, name, old, new in diff.manager_changes:
+            self.stdout.write(f"~ leder: {name} <{email}>: {old or '-'} -> {new or '-'}")
+        for email, name in diff.leavers:
+            self.stdout.write(f"- fratrådt (deaktiveres): {name} <{email}>")
+        for email, name in diff.returning:
+            self.stdout.write(f"+ aktiv igen: {name} <{email}>")
+        prefix = "Prøvekørsel (intet gemt): " if dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"{prefix}{result.created} oprettet, {result.updated} opdateret i {target.name}."
+                f"{prefix}{result.created} oprettet, {result.updated} opdateret, "
+                f"{result.deactivated} deaktiveret i {target.name}."
             )
         )

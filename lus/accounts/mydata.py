@@ -1,4 +1,4 @@
-""" "Download my data": everything LUS holds about a person, as JSON.
+""" "Download my data": everything LUS holds about a person, as JSON (+ the filed PDFs).
 
 Each app contributes a section with :func:`section`; a section function takes the person and
 returns JSON-serialisable data (lists/dicts of str/int/bool/None; dates as ISO strings).
@@ -124,3 +124,106 @@ def conversations(person) -> list[dict]:
             }
         )
     return result
+
+
+@section("plans")
+def plans(person) -> list[dict]:
+    """The person's development plans (as the leader), with the notes and minutes of their
+    conversations, approvals, reopenings and follow-ups."""
+    from django.apps import apps
+
+    if not apps.is_installed("lus.plans"):
+        return []
+    from lus.plans.models import Minutes, Plan, SectionNote
+
+    result = []
+    qs = (
+        Plan.objects.filter(leader=person)
+        .select_related("conversation")
+        .prefetch_related(
+            "values__field",
+            "items__activities",
+            "approvals__approved_by",
+            "reopenings__reopened_by",
+            "follow_ups",
+        )
+        .order_by("created_at", "pk")
+    )
+    for plan in qs:
+        conversation = plan.conversation
+        notes = SectionNote.objects.filter(conversation=conversation).select_related("section")
+        minutes = Minutes.objects.filter(conversation=conversation).first()
+        result.append(
+            {
+                "year": conversation.year,
+                "agreed_at": _iso(plan.agreed_at),
+                "values": [
+                    {"field": v.field.label, "value": v.value, "item": v.item_id}
+                    for v in plan.values.all()
+                ],
+                "development_points": [
+                    {
+                        "id": i.pk,
+                        "title": i.title,
+                        "status": i.status,
+                        "activities": [a.text for a in i.activities.all()],
+                    }
+                    for i in plan.items.all()
+                ],
+                "approvals": [
+                    {
+                        "by": a.approved_by.name if a.approved_by_id else None,
+                        "at": _iso(a.approved_at),
+                    }
+                    for a in plan.approvals.all()
+                ],
+                "reopenings": [
+                    {"by": r.reopened_by.name, "at": _iso(r.reopened_at), "reason": r.reason}
+                    for r in plan.reopenings.all()
+                ],
+                "follow_ups": [
+                    {"date": _iso(f.date), "title": f.title} for f in plan.follow_ups.all()
+                ],
+                "notes": [{"section": n.section.title, "text": n.text} for n in notes],
+                "minutes": minutes.text if minutes else "",
+            }
+        )
+    return result
+
+
+@section("filed_records")
+def filed_records(person) -> list[dict]:
+    """What was filed to the person's personnel record (the PDFs are in the download's pdf/)."""
+    from django.apps import apps
+
+    if not apps.is_installed("lus.documents"):
+        return []
+    from lus.documents.models import FiledRecord
+
+    return [
+        {
+            "year": r.year,
+            "filed_at": _iso(r.filed_at),
+            "filed_by": r.filed_by_name,
+            "file": r.filename,
+            "sha256": r.sha256,
+            "destination": r.destination,
+            "deletion_date": _iso(r.effective_deletion_date),
+            "pdf_in_download": r.file.storage.exists(r.file.name),
+        }
+        for r in FiledRecord.objects.filter(leader=person).select_related("leader")
+    ]
+
+
+def filed_pdfs(person):
+    """(name, bytes) of every filed PDF about the person still in the app's archive."""
+    from django.apps import apps
+
+    if not apps.is_installed("lus.documents"):
+        return
+    from lus.documents.models import FiledRecord
+
+    for record in FiledRecord.objects.filter(leader=person).order_by("filed_at", "pk"):
+        if record.file.storage.exists(record.file.name):
+            with record.file.open("rb") as f:
+                yield f"{record.sequence}-{record.filename}", f.read()

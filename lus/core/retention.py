@@ -61,6 +61,28 @@ def delete_conversations(person, *, apply: bool) -> int:
     return _delete(Conversation.objects.filter(leader=person), apply)
 
 
+@handler("filed_pdfs")
+def purge_filed_pdfs(person, *, apply: bool) -> int:
+    """Filed PDFs: kept as metadata only. The bytes leave the app's own archive when the
+    ESDH holds the document (a successful delivery to the journal address) or when the
+    record's own deletion date has passed; the immutable record row is never deleted."""
+    if not apps.is_installed("lus.documents"):
+        return 0
+    FiledRecord = apps.get_model("documents", "FiledRecord")
+    today = timezone.localdate()
+    count = 0
+    records = FiledRecord.objects.filter(leader=person).prefetch_related("attempts")
+    for record in records:
+        in_esdh = any(a.ok and a.destination == "email" for a in record.attempts.all())
+        expired = record.effective_deletion_date and record.effective_deletion_date <= today
+        if not (in_esdh or expired) or not record.file.storage.exists(record.file.name):
+            continue
+        count += 1
+        if apply:
+            record.file.storage.purge_for_retention(record.file.name)
+    return count
+
+
 @dataclass
 class RetentionResult:
     people: int = 0

@@ -80,6 +80,16 @@ class ArchiveStorage(Storage):
     def delete(self, name):
         raise ImmutableRecordError("The app never deletes a filed PDF.")
 
+    def purge_for_retention(self, name) -> bool:
+        """The one way a filed PDF's bytes leave the app's archive: the retention rule
+        (``lus.core.retention``), once the record is kept in the ESDH or its deletion date has
+        passed. The record row stays as metadata (hash, size, dates, who)."""
+        target = self._target()
+        if not target.exists(name):
+            return False
+        target.delete(name)
+        return True
+
 
 def archive_storage() -> Storage:
     return ArchiveStorage()

@@ -120,6 +120,17 @@ def _record(request: HttpRequest, pk: int, perm: str) -> FiledRecord:
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk, "documents.download_filedrecord")
+    if not record.file.storage.exists(record.file.name):
+        # Purged by the retention rule: the record is kept as metadata only.
+        return HttpResponse(
+            _(
+                "The PDF has been deleted from LUS under the municipality's retention rule. "
+                "The record of the filing is kept; the document itself is in the personnel "
+                "record (ESDH)."
+            ),
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
     try:
         content = services.filed_record_content(record)
     except (ValidationError, OSError):

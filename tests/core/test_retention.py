@@ -1,6 +1,8 @@
 import datetime
+import hashlib
 import io
 import json
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -97,6 +99,14 @@ def test_municipality_retention_rule_is_per_municipality(content, haderslev, ran
     assert _count(a) == 0 and _count(b) == 2
 
 
+def _download(response, with_files=False):
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        data = json.loads(archive.read("data.json"))
+        if with_files:
+            return data, {n: archive.read(n) for n in archive.namelist() if n != "data.json"}
+    return data
+
+
 def test_my_data_download_has_person_and_access_log(client, leader):
     with tenant_scope(leader.municipality):
         audit_record(actor=leader.manager, action="view_preparation", target=leader, detail="LUS")
@@ -107,7 +117,8 @@ def test_my_data_download_has_person_and_access_log(client, leader):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert "no-store" in response["Cache-Control"]
-    data = json.loads(response.content)
+    assert response["Content-Type"] == "application/zip"
+    data = _download(response)
     assert data["person"]["username"] == leader.username
     assert data["access_log"][0]["who"] == leader.manager.name
     assert data["access_log"][0]["purpose"] == "LUS"
@@ -125,7 +136,7 @@ def test_retention_deletes_real_conversation_content_and_my_data_lists_it(client
 
     conversation = make_conversation(leader)
     client.force_login(leader)
-    data = json.loads(client.get(reverse("accounts:my_data_download")).content)
+    data = _download(client.get(reverse("accounts:my_data_download")))
     assert data["conversations"][0]["year"] == conversation.year
     _left(leader, datetime.date(2015, 1, 1))
     dry = retention.apply_retention(apply=False, today=TODAY)
@@ -134,4 +145,55 @@ def test_retention_deletes_real_conversation_content_and_my_data_lists_it(client
     with tenant_scope(leader.municipality):
         assert not Conversation.objects.filter(leader=leader).exists()
         assert not Preparation.objects.filter(conversation_id=conversation.pk).exists()
+    assert retention.apply_retention(apply=True, today=TODAY).people == 0
+
+
+def _filed(leader, settings, tmp_path, *, destination="archive"):
+    from lus.documents.models import DocumentSettings
+    from lus.documents.services import filed_record_create
+    from tests.documents.factories import make_agreed_conversation
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "archive": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    conversation = make_agreed_conversation(leader)
+    with tenant_scope(leader.municipality):
+        DocumentSettings.objects.update_or_create(
+            municipality=leader.municipality,
+            defaults={"destination": destination, "journal_email": "journal@esdh.example"},
+        )
+        return filed_record_create(conversation=conversation, actor=leader.manager)
+
+
+def test_my_data_download_holds_plans_and_the_filed_pdfs(client, leader, settings, tmp_path):
+    record = _filed(leader, settings, tmp_path)
+    client.force_login(leader)
+    data, files = _download(client.get(reverse("accounts:my_data_download")), with_files=True)
+    assert data["plans"] and data["plans"][0]["year"] == record.year
+    assert data["filed_records"][0]["sha256"] == record.sha256
+    (pdf,) = files.values()
+    assert hashlib.sha256(pdf).hexdigest() == record.sha256
+
+
+def test_retention_keeps_pdfs_in_the_esdh_as_metadata_only(client, leader, settings, tmp_path):
+    from lus.documents.models import FiledRecord
+
+    record = _filed(leader, settings, tmp_path, destination="email")
+    _left(leader, datetime.date(2015, 1, 1))
+    dry = retention.apply_retention(apply=False, today=TODAY)
+    assert dry.deleted["filed_pdfs"] == 1
+    with tenant_scope(leader.municipality):
+        assert record.file.storage.exists(record.file.name)  # dry run: nothing gone
+    retention.apply_retention(apply=True, today=TODAY)
+    with tenant_scope(leader.municipality):
+        kept = FiledRecord.objects.get(pk=record.pk)  # the row (metadata) stays
+        assert kept.sha256 == record.sha256 and not kept.file.storage.exists(kept.file.name)
+    client.force_login(leader.manager)
+    response = client.get(reverse("documents:download", args=[record.pk]))
+    assert response.status_code == 410
+    assert "opbevaringsregel" in response.content.decode()
     assert retention.apply_retention(apply=True, today=TODAY).people == 0

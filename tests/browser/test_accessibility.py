@@ -19,8 +19,8 @@ IMPACTS = {"serious", "critical"}
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
-def preparation(username):
-    """The path of the demo person's current LUS preparation page (None without one)."""
+def conversation_page(username, url_name="conversations:prepare", newest=True):
+    """The path of a page of the demo person's newest (or oldest) LUS (None without one)."""
 
     def resolve():
         from django.urls import reverse
@@ -29,10 +29,15 @@ def preparation(username):
         from lus.tenants.scoping import unscoped
 
         with unscoped("test: find the demo conversation"):
-            conv = Conversation.objects.filter(leader__username=username).order_by("-year").first()
-        return reverse("conversations:prepare", args=[conv.pk]) if conv else None
+            qs = Conversation.objects.filter(leader__username=username)
+            conv = qs.order_by("-year" if newest else "year").first()
+        return reverse(url_name, args=[conv.pk]) if conv else None
 
     return resolve
+
+
+def preparation(username):
+    return conversation_page(username)
 
 
 def round_status(slug):
@@ -69,6 +74,30 @@ PAGES = [
     ("haderslev-hr", "/hr/runder/", "LUS rounds (HR)"),
     ("haderslev-hr", round_status("haderslev"), "round status (HR)"),
     ("haderslev-hr", "/hr/statistik/", "anonymous statistics (HR)"),
+    ("haderslev-hr", "/hr/overdragelse/", "hand over conversations (HR)"),
+    ("haderslev-chef", "/lus/mine-ledere/", "my leaders (leader's leader)"),
+    ("haderslev-chef", "/lus/mine-ledere/spoergsmaal/", "customise questions (leader's leader)"),
+    (
+        "haderslev-chef",
+        conversation_page("haderslev-leder2", "conversations:invite"),
+        "invitation (leader's leader)",
+    ),
+    (
+        "albertslund-chef",
+        conversation_page("albertslund-leder2", "plans:conduct"),
+        "conversation view, Albertslund (leader's leader)",
+    ),
+    (
+        "norddjurs-leder2",
+        conversation_page("norddjurs-leder2", "plans:plan"),
+        "development plan, Norddjurs (leader)",
+    ),
+    (
+        "haderslev-chef",
+        conversation_page("haderslev-leder", "documents:document", newest=False),
+        "PDF and filing (leader's leader)",
+    ),
+    ("haderslev-leder", "/lus/opfoelgning/", "follow-ups (leader)"),
 ]
 
 RESULTS: dict[str, str] = {}

@@ -230,5 +230,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # django-axes logs every login at INFO; lockouts are WARNING.
         "axes": {"level": "WARNING"},
+        # Chatty libraries: WeasyPrint logs every layout step, pysaml2's schema loader and
+        # fontTools every file at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},
     },
 }

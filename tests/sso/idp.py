@@ -64,7 +64,13 @@ def make_key_pair(directory: Path, name: str) -> tuple[Path, Path]:
 class TestSamlIdP:
     __test__ = False
 
-    def __init__(self, key_pair: tuple[Path, Path], sp_metadata: str = "", entity_id=IDP_ENTITY_ID):
+    def __init__(
+        self,
+        key_pair: tuple[Path, Path],
+        sp_metadata: str = "",
+        entity_id=IDP_ENTITY_ID,
+        sso_url=IDP_SSO,
+    ):
         self.entity_id = entity_id
         config = {
             "entityid": entity_id,
@@ -73,8 +79,8 @@ class TestSamlIdP:
                 "idp": {
                     "name": "Test IdP",
                     "endpoints": {
-                        "single_sign_on_service": [(IDP_SSO, BINDING_HTTP_REDIRECT)],
-                        "single_logout_service": [(IDP_SSO + "?wa=signout", BINDING_HTTP_REDIRECT)],
+                        "single_sign_on_service": [(sso_url, BINDING_HTTP_REDIRECT)],
+                        "single_logout_service": [(sso_url + "?wa=signout", BINDING_HTTP_REDIRECT)],
                     },
                     "policy": {
                         "default": {

@@ -7,36 +7,18 @@ import html
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
-
 from lus.sso.saml import sp_metadata, sp_urls
 from tests.factories import MunicipalityFactory
 from tests.sso.conftest import make_provider
-from tests.sso.idp import IDP_ENTITY_ID, TestSamlIdP
+from tests.sso.idp import IDP_ENTITY_ID, TestSamlIdP, make_key_pair
 
-pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    from tests.browser.conftest import CHROMIUM_ARGS
-
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": CHROMIUM_ARGS,
-    }
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "da-DK"}
-
-
 def test_municipality_choice_and_unknown_user(
-    page, live_server, transactional_db, idp_keys, settings
+    page, live_server, transactional_db, settings, tmp_path
 ):
+    idp_keys = make_key_pair(tmp_path, "idp")
     settings.LUS_BASE_URL = live_server.url
     sso_url = f"{live_server.url}/__idp__/adfs/ls/"
     haderslev = MunicipalityFactory(slug="haderslev", name="Haderslev Kommune")

@@ -5,7 +5,9 @@
 -- written by one connection; "{rev}" in a body is the last revision the server answered for
 -- that target (optimistic concurrency of autosave and plan co-editing); the last revisions are
 -- kept in revisions.tsv between runs. Any status other than
--- 200 is counted as an error ("bad"), redirects to the login page included.
+-- 200 is counted as an error ("bad"), redirects to the login page included -- except a 409 on
+-- the first POST of a target in a run ("stale"): the previous run was stopped with that
+-- request's predecessor in flight, so its revision was never read (a bench artefact).
 local threads = {}
 local counter = 0
 
@@ -21,6 +23,8 @@ revfile = nil
 local pos = 0
 local cur = nil
 bad = 0
+stale = 0
+local used = {}
 local host = ""
 
 function init(args)
@@ -73,7 +77,13 @@ function request()
 end
 
 function response(status, headers, body)
-  if status ~= 200 then bad = bad + 1 end
+  local t = cur and mine[cur]
+  if status == 409 and t and t.method == "POST" and not used[t.key] then
+    stale = stale + 1
+  elseif status ~= 200 then
+    bad = bad + 1
+  end
+  if t then used[t.key] = true end
   if cur and mine[cur].method == "POST" and body then
     local r = body:match('"revision":%s*(%d+)')
     if r then revs[mine[cur].key] = r end
@@ -81,10 +91,11 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local b = 0
+  local b, st = 0, 0
   local merged, file = {}, nil
   for _, t in ipairs(threads) do
     b = b + (t:get("bad") or 0)
+    st = st + (t:get("stale") or 0)
     file = file or t:get("revfile")
     for k, r in pairs(t:get("revs") or {}) do merged[k] = r end
   end
@@ -105,10 +116,11 @@ function done(summary, latency, requests)
   end
   local e = summary.errors
   io.write(string.format(
-    'RESULT {"requests": %d, "duration_us": %d, "bad": %d, "connect": %d, "read": %d, ' ..
+    'RESULT {"requests": %d, "duration_us": %d, "bad": %d, "stale": %d, "connect": %d, ' ..
+    '"read": %d, ' ..
     '"write": %d, "status": %d, "timeout": %d, "p50": %d, "p95": %d, "p99": %d, ' ..
     '"mean": %.1f, "max": %d}\n',
-    summary.requests, summary.duration, b, e.connect, e.read, e.write, e.status, e.timeout,
+    summary.requests, summary.duration, b, st, e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean,
     latency.max))
 end

@@ -1,4 +1,4 @@
-"""The leader prepares in a real browser (Haderslev, Norddjurs, Albertslund): scales, text,
+"""The leader prepares in a real browser (all five municipalities): scales, text,
 choice and keywords, autosave, reload, share — then the leader's leader reads the answers."""
 
 import re
@@ -50,7 +50,9 @@ def _fill(page, slug):
     }
 
 
-@pytest.mark.parametrize("slug", ["haderslev", "norddjurs", "albertslund"])
+@pytest.mark.parametrize(
+    "slug", ["haderslev", "randers", "norddjurs", "albertslund", "hoeje-taastrup"]
+)
 def test_leader_prepares_and_leaders_leader_reads(demo_data, login, page, slug):
     url = _open_preparation(login, page, slug)
     expected = _fill(page, slug)

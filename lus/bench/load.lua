@@ -17,6 +17,19 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+local function read_revs(file)
+  local out = {}
+  local f = file and io.open(file, "r")
+  if f then
+    for line in f:lines() do
+      local k, r = line:match("^([^\t]*)\t(%d+)$")
+      if k then out[k] = r end
+    end
+    f:close()
+  end
+  return out
+end
+
 local mine = {}
 revs = {}
 revfile = nil
@@ -30,17 +43,7 @@ local host = ""
 function init(args)
   local path, nthreads = args[1], tonumber(args[2]) or 1
   revfile = args[3]
-  local seen = {}
-  if revfile then
-    local f = io.open(revfile, "r")
-    if f then
-      for line in f:lines() do
-        local k, r = line:match("^([^\t]*)\t(%d+)$")
-        if k then seen[k] = r end
-      end
-      f:close()
-    end
-  end
+  local seen = read_revs(revfile)
   local all = {}
   for line in io.lines(path) do
     local m, p, s, c, r, b = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
@@ -100,17 +103,9 @@ function done(summary, latency, requests)
     for k, r in pairs(t:get("revs") or {}) do merged[k] = r end
   end
   if file and next(merged) then
-    local old = {}
-    local f = io.open(file, "r")
-    if f then
-      for line in f:lines() do
-        local k, r = line:match("^([^\t]*)\t(%d+)$")
-        if k then old[k] = r end
-      end
-      f:close()
-    end
+    local old = read_revs(file)
     for k, r in pairs(merged) do old[k] = r end
-    f = io.open(file, "w")
+    local f = io.open(file, "w")
     for k, r in pairs(old) do f:write(k .. "\t" .. r .. "\n") end
     f:close()
   end

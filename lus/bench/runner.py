@@ -375,7 +375,7 @@ def report(results: list[dict], args, started: float) -> str:
     floor = one["pages"]["floor"]
     m = machine()
     lines = [
-        "# Performance",
+        "## Results",
         "",
         "Written by `make bench` (`python -m lus.bench.runner"
         + (" --quick" if args.quick else "")
@@ -410,7 +410,7 @@ def report(results: list[dict], args, started: float) -> str:
         )
     lines += [
         "",
-        "## Key pages",
+        "### Key pages",
         "",
         "Queries = SQL queries per request, measured with the test client and "
         "`CaptureQueriesContext` on the same data (warm: second request of a user).",
@@ -458,7 +458,7 @@ def report(results: list[dict], args, started: float) -> str:
     if mixed:
         lines += [
             "",
-            "## Concurrent users",
+            "### Concurrent users",
             "",
             f"{mixed['conns']} concurrent connections for {mixed['seconds']:g} s, every key page "
             f"and every role mixed: {mixed['requests']:,} requests, {mixed['rps']:.0f} req/s, "
@@ -467,7 +467,7 @@ def report(results: list[dict], args, started: float) -> str:
         ]
     pdf = one.get("pdf")
     rss = one.get("rss_mb") or []
-    lines += ["", "## PDF and memory", ""]
+    lines += ["", "### PDF and memory", ""]
     if pdf:
         lines.append(
             f"- Full LUS PDF (conversation {pdf['conversation']} of {pdf['framework']}: the "
@@ -487,7 +487,7 @@ def report(results: list[dict], args, started: float) -> str:
                 f"- gunicorn worker RSS after the {r['scale']} run: "
                 + ", ".join(f"{x:.0f} MB" for x in r["rss_mb"])
             )
-    lines += ["", "## Targets", ""]
+    lines += ["", "### Targets", ""]
     bad_q = [
         f"{lb} ({q}{'' if tq in (None, q) else f' → {tq} at 10x'})"
         for lb, ok, q, tq in verdicts["queries"]

@@ -2,18 +2,8 @@ import pytest
 
 from lus.bench.generator import Options, generate
 
-
-@pytest.fixture(autouse=True)
-def archive_storage(settings, tmp_path):
-    """The generator's shared dummy PDF goes to a temporary archive in every test."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "archive": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "archive")},
-        },
-    }
-    return tmp_path / "archive"
+# Filed PDFs (the generator's shared dummy PDF) go to a temporary archive in every test.
+from tests.documents.conftest import archive_storage  # noqa: F401
 
 
 def make_data(**kw) -> dict:

@@ -47,5 +47,5 @@ def test_bench_quick_runs_end_to_end(tmp_path):
     assert result["mixed"]["errors"] == 0
     assert result["pdf"]["full_median"] > 0 and result["rss_mb"]
     text = out.read_text()
-    for label in ("Leader start page", "Preparation autosave (POST)", "Floor", "## Targets"):
+    for label in ("Leader start page", "Preparation autosave (POST)", "Floor", "### Targets"):
         assert label in text

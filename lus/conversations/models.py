@@ -100,6 +100,8 @@ class Conversation(TenantOwned):
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
         ordering = ["-year", "leader__name"]
+        # HR's round overview and reminders read a municipality's conversations of one year.
+        indexes = [models.Index(fields=["municipality", "year"], name="conversation_muni_year")]
         constraints = [
             models.UniqueConstraint(
                 fields=["leader", "year"],

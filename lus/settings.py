@@ -100,6 +100,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- State shared by every app server (docs/deployment.md) ---------------------------------
+# LUS runs as N stateless gunicorn nodes behind a load balancer: nothing a later request
+# depends on may live in one process. Sessions are rows in the database; the cache (SSO replay
+# checks, anything shared) defaults to a table in the same database, created by `migrate`
+# (lus/core/migrations). CACHE_URL may point at Redis/Memcached instead (django-environ syntax,
+# e.g. redis://cache.internal:6379/1). "local" is a per-process cache for immutable data only
+# (a published framework version's structure); it never needs to agree between nodes.
+CACHES = {
+    "default": env.cache("CACHE_URL", default="dbcache://lus_cache"),
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lus-local"},
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username/IP before any password check.

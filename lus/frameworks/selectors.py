@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Prefetch
 
 from lus.frameworks.models import (
@@ -49,12 +49,14 @@ def version_structure(version: FrameworkVersion) -> dict:
     ``question.options.all()`` (choices with description, keywords, or info links, in order).
     Iterating them issues no further queries.
 
-    A published version never changes, so its structure is cached (Django's cache, keyed by
+    A published version never changes, so its structure is cached (per process, keyed by
     the version's pk and publication time); drafts are always read fresh. The cached objects
     are shared: treat them as read-only.
     """
     if not version.is_published:
         return _load(version)
+    # Immutable data: the per-process "local" cache, no round trip to the shared cache.
+    cache = caches["local"]
     key = _cache_key(version)
     structure = cache.get(key)
     if structure is None:

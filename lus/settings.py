@@ -164,6 +164,23 @@ STORAGES = {
         )
     },
 }
+# Several app servers: the archive in an S3-compatible object store (django-storages,
+# `pip install ".[s3]"`), shared by every node. Credentials come from the environment
+# (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or the instance role. docs/deployment.md.
+if env.str("ARCHIVE_S3_BUCKET", default=""):
+    STORAGES["archive"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("ARCHIVE_S3_BUCKET"),
+            "location": env.str("ARCHIVE_S3_PREFIX", default="archive"),
+            "endpoint_url": env.str("ARCHIVE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("ARCHIVE_S3_REGION", default="") or None,
+            # Private objects, never overwritten; downloads go through the audited view only.
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -17,7 +17,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from lus.bench.runner import free_port
 
 BASE = Path(__file__).resolve().parents[2]
 PG = os.environ.get("LUS_TEST_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
@@ -52,12 +53,6 @@ def _postgres_reachable() -> bool:
         return True
     except Exception:
         return False
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -101,7 +96,7 @@ def _nodes(env: dict, count: int):
     procs, ports = [], []
     try:
         for _ in range(count):
-            ports.append(_free_port())
+            ports.append(free_port())
             procs.append(
                 subprocess.Popen(
                     [

@@ -40,17 +40,18 @@ def conversations_for_user(user):
     ).filter(Q(leader=user) | Q(conductor=user))
 
 
-def preparation_structure(conversation: Conversation, role: str) -> list[SectionView]:
+def preparation_structure(
+    conversation: Conversation, role: str, effective: list | None = None
+) -> list[SectionView]:
     """The pinned version's sections for the conversation's year with the questions the role
     answers (info blocks for everyone), the team customisation applied. The framework
-    structure is cached by ``frameworks.selectors``; a constant number of queries."""
+    structure is cached by ``frameworks.selectors``; a constant number of queries (none when
+    ``effective``, the conversation's ``effective_questions``, is given)."""
     roles = set(ANSWERED_BY[role])
     result = []
-    for section, questions in effective_questions(
-        version=conversation.version,
-        customisation=conversation.customisation,
-        year=conversation.year,
-    ):
+    if effective is None:
+        effective = conversation_questions(conversation)
+    for section, questions in effective:
         if section.kind == Section.Kind.PLAN:
             continue
         groups: list[Group] = []
@@ -63,6 +64,15 @@ def preparation_structure(conversation: Conversation, role: str) -> list[Section
         if any(q.is_answerable for g in groups for q in g.questions):
             result.append(SectionView(section, groups))
     return result
+
+
+def conversation_questions(conversation: Conversation) -> list:
+    """``effective_questions`` for the conversation (pinned version, customisation, year)."""
+    return effective_questions(
+        version=conversation.version,
+        customisation=conversation.customisation,
+        year=conversation.year,
+    )
 
 
 def answers_of(preparation: Preparation | None) -> dict[int, Answer]:

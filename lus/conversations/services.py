@@ -188,8 +188,11 @@ def preparation_save(
     answers: list[AnswerInput],
     existing: dict[int, Answer],
     evaluations: list[EvaluationInput] = (),
+    existing_evaluations: dict | None = None,
 ) -> Preparation:
-    """Save a draft (mandatory questions may be empty). Refuses a save based on an old revision."""
+    """Save a draft (mandatory questions may be empty). Refuses a save based on an old revision.
+    ``existing_evaluations``: item id -> this conversation's saved evaluation of the previous
+    plan's points, if already loaded (else read here)."""
     conversation = preparation.conversation
     if not conversation.is_open_for_preparation:
         raise ValidationError(_("The conversation has been held; the preparation is closed."))
@@ -202,14 +205,16 @@ def preparation_save(
         raise PreparationConflict(preparation)
     _ensure_saved(preparation)
     # Optimistic concurrency: only the save based on the current revision wins.
+    now = timezone.now()
     updated = Preparation.objects.filter(pk=preparation.pk, revision=base_revision).update(
-        revision=F("revision") + 1, saved_at=timezone.now()
+        revision=F("revision") + 1, saved_at=now
     )
     if not updated:
         preparation.refresh_from_db()
         raise PreparationConflict(preparation)
-    preparation.refresh_from_db(fields=["revision", "saved_at"])
-    now = timezone.now()
+    # The update matched ``base_revision``, so these are the stored values (no re-read).
+    preparation.revision = base_revision + 1
+    preparation.saved_at = now
     changed_after_share = now if preparation.is_shared else None
     to_create, to_update = [], []
     for a in answers:
@@ -246,12 +251,19 @@ def preparation_save(
     for created in to_create:
         existing[created.question_id] = created
     if evaluations:
-        from lus.plans.services import evaluation_save
+        from lus.plans.models import PlanItemEvaluation
+        from lus.plans.services import evaluations_save
 
-        for e in evaluations:
-            evaluation_save(
-                conversation=conversation, item_id=e.item_id, text=e.text, status=e.status
-            )
+        if existing_evaluations is None:
+            existing_evaluations = {
+                e.item_id: e
+                for e in PlanItemEvaluation.objects.filter(
+                    conversation=conversation, item_id__in=[e.item_id for e in evaluations]
+                )
+            }
+        evaluations_save(
+            conversation=conversation, evaluations=evaluations, existing=existing_evaluations
+        )
     if preparation.role == Role.LEADER and conversation.status in (S.CREATED, S.INVITED):
         conversation_start_preparing(conversation=conversation)
     return preparation

@@ -59,12 +59,21 @@ def _role_of(user, conversation: Conversation) -> str:
     return Role.LEADER if conversation.leader_id == user.pk else Role.LEADERS_LEADER
 
 
-def _context(request, conversation, role, *, data=None, conflict=None):
+def _context(request, conversation, role, *, data=None, conflict=None, for_save=False):
+    """The form's context. ``for_save``: only what a save needs (the previous plan's points
+    without their plan and activities, one query instead of four); not for rendering."""
     preparation = services.preparation_for(conversation=conversation, role=role)
     sections = selectors.preparation_structure(conversation, role)
     answers = selectors.answers_of(preparation)
     questions = [q for s in sections for q in s.questions]
-    previous = selectors.previous_plan(conversation) if role == Role.LEADER else None
+    previous = None
+    if role == Role.LEADER and for_save:
+        from lus.plans.selectors import previous_points
+
+        items, evaluations = previous_points(conversation)
+        previous = (None, items, evaluations) if items else None
+    elif role == Role.LEADER:
+        previous = selectors.previous_plan(conversation)
     _apply_form_data(questions, answers, previous, data, conflict)
     missing = services.missing_mandatory(questions, answers)
     wrong_count = services.keyword_count_problems(questions, answers)
@@ -184,7 +193,7 @@ def _save(request: HttpRequest, conversation: Conversation, role: str) -> HttpRe
         ctx = _context(request, conversation, role)
         ctx["closed_error"] = msg
         return render(request, "conversations/prepare.html", ctx, status=409)
-    ctx = _context(request, conversation, role)
+    ctx = _context(request, conversation, role, for_save=True)
     items = {i.pk for i in ctx["previous"][1]} if ctx["previous"] else set()
     data = parse_preparation(request.POST, ctx["questions"], items)
     preparation = ctx["preparation"]
@@ -197,6 +206,7 @@ def _save(request: HttpRequest, conversation: Conversation, role: str) -> HttpRe
                 answers=data.answers,
                 existing=ctx["answers"],
                 evaluations=data.evaluations,
+                existing_evaluations=ctx["previous"][2] if ctx["previous"] else {},
             )
         except services.PreparationConflict:
             # Saved in another tab meanwhile: save nothing, show both versions.

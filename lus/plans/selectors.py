@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
 from lus.frameworks.models import PlanField, Question, Section
@@ -105,8 +105,10 @@ def _cell(key, field: PlanField, value: PlanValue | None) -> Cell:
     )
 
 
-def plan_view(plan: Plan) -> PlanView:
-    """The plan as cells following the version's layout (4 queries; the layout is cached)."""
+def plan_view(plan: Plan, items: list[PlanItem] | None = None) -> PlanView:
+    """The plan as cells following the version's layout (3 queries; the layout is cached).
+    ``items``: the plan's development points with their activities, if already loaded
+    (``plan_items``)."""
     structure = version_structure(plan.version)
     fields = structure["plan_fields"]
     values = list(PlanValue.objects.filter(plan=plan).select_related("updated_by"))
@@ -131,11 +133,11 @@ def plan_view(plan: Plan) -> PlanView:
         "items",
         "actions",
     )
-    items = []
+    views: list[ItemView] = []
     if has_items:
-        for item in PlanItem.objects.filter(plan=plan).prefetch_related(
-            Prefetch("activities", queryset=PlanActivity.objects.order_by("order", "pk"))
-        ):
+        if items is None:
+            items = plan_items([plan.pk])
+        for item in items:
             view = ItemView(
                 item=item,
                 title=Cell(
@@ -170,17 +172,152 @@ def plan_view(plan: Plan) -> PlanView:
                         for f in per["activity"]
                     ]
                     view.activities.append(ActivityView(activity, cells))
-            items.append(view)
+            views.append(view)
     return PlanView(
         plan=plan,
         plan_cells=plan_cells,
         section_cells=section_cells,
         sections=sections,
-        items=items,
+        items=views,
         has_items=has_items,
         has_activities=bool(per["activity"]),
         activity_fields=per["activity"],
     )
+
+
+def plan_items(
+    plan_ids: list[int], *, evaluated_in=None, before_year: tuple[int, int] | None = None
+) -> list[PlanItem]:
+    """The development points of the given plans in order, activities prefetched (2 queries for
+    any number of plans). ``evaluated_in``: a conversation whose evaluation of each point is set
+    as ``item.evaluation`` (an unsaved-looking ``PlanItemEvaluation`` or None) in the same
+    query. ``before_year``: ``(plan id, year)``: of that plan, leave out the points of ``year`` or
+    later."""
+    if not plan_ids:
+        return []
+    qs = PlanItem.objects.filter(plan_id__in=plan_ids).prefetch_related(
+        Prefetch("activities", queryset=PlanActivity.objects.order_by("order", "pk"))
+    )
+    if before_year is not None:
+        qs = qs.exclude(plan_id=before_year[0], year__gte=before_year[1])
+    return _with_evaluations(qs, evaluated_in) if evaluated_in is not None else list(qs)
+
+
+def _with_evaluations(qs, conversation) -> list[PlanItem]:
+    """The points of ``qs`` with ``item.evaluation`` (the conversation's evaluation of it, or
+    None) read in the same query."""
+    from .models import PlanItemEvaluation
+
+    ev = PlanItemEvaluation.objects.filter(item=OuterRef("pk"), conversation=conversation)
+    items = list(
+        qs.annotate(
+            _eval_pk=Subquery(ev.values("pk")[:1]),
+            _eval_text=Subquery(ev.values("text")[:1]),
+            _eval_status=Subquery(ev.values("status")[:1]),
+        )
+    )
+    for item in items:
+        item.evaluation = None
+        if item._eval_pk is not None:
+            item.evaluation = PlanItemEvaluation(
+                pk=item._eval_pk,
+                municipality_id=item.municipality_id,
+                item=item,
+                conversation_id=conversation.pk,
+                text=item._eval_text,
+                status=item._eval_status,
+            )
+            item.evaluation._state.adding = False  # a saved row (read as columns)
+            item.evaluation._state.db = item._state.db
+    return items
+
+
+def previous_points(conversation) -> tuple[list[PlanItem], dict]:
+    """The points of the plan evaluated in this conversation (see
+    ``conversations.selectors.previous_plan``) without their activities, and this
+    conversation's evaluations by item id: one query. What a preparation save needs."""
+    plans = Plan.objects.filter(
+        leader_id=conversation.leader_id, conversation__year__lt=conversation.year
+    )
+    if conversation.version.plan_continues:
+        plans = plans.filter(continues=True)
+    previous = plans.order_by("-conversation__year", "-pk").values("pk")[:1]
+    items = _with_evaluations(
+        PlanItem.objects.filter(plan_id=Subquery(previous)).exclude(year__gte=conversation.year),
+        conversation,
+    )
+    return items, {i.pk: i.evaluation for i in items if i.evaluation is not None}
+
+
+def conversations_for_view(user):
+    """``conversations_for_user`` with what the conversation view needs in the same row: the
+    plan, the start section, the minutes, whether the leader's leader shared their
+    preparation, whether the plan was ever reopened, and the previous plan's id (the
+    continuing plan's for a continuing layout)."""
+    from lus.conversations.models import Preparation, Role
+    from lus.conversations.selectors import conversations_for_user
+
+    from .models import PlanReopening
+
+    earlier = Plan.objects.filter(
+        leader_id=OuterRef("leader_id"), conversation__year__lt=OuterRef("year")
+    ).order_by("-conversation__year", "-pk")
+    return (
+        conversations_for_user(user)
+        .select_related("plan__version", "plan_state", "minutes")
+        .annotate(
+            conductor_shared=Exists(
+                Preparation.objects.filter(
+                    conversation=OuterRef("pk"),
+                    role=Role.LEADERS_LEADER,
+                    shared_at__isnull=False,
+                )
+            ),
+            has_reopenings=Exists(PlanReopening.objects.filter(plan__conversation=OuterRef("pk"))),
+            previous_plan_any=Subquery(earlier.values("pk")[:1]),
+            previous_plan_continuing=Subquery(earlier.filter(continues=True).values("pk")[:1]),
+        )
+    )
+
+
+def related_or_none(obj, name: str):
+    """A reverse one-to-one loaded with ``select_related`` (None if there is none)."""
+    try:
+        return getattr(obj, name)
+    except AttributeError:  # RelatedObjectDoesNotExist
+        return None
+
+
+def conversation_answers(conversation) -> tuple[dict[str, dict], dict]:
+    """This conversation's answers by role ("leader", "conductor") and question id, and the
+    leader's scale answers of the previous year by question key -> (value, scale max): one
+    query (the two preparations' answers and last year's leader preparation's)."""
+    from lus.conversations.models import Answer, Preparation, Role
+
+    preps = Preparation.objects.filter(
+        Q(conversation=conversation)
+        | Q(
+            conversation__leader_id=conversation.leader_id,
+            conversation__year=conversation.year - 1,
+            role=Role.LEADER,
+        )
+    ).values("pk")
+    rows = Answer.objects.filter(preparation_id__in=Subquery(preps)).annotate(
+        _conversation_id=F("preparation__conversation_id"),
+        _role=F("preparation__role"),
+        _key=F("question__key"),
+        _type=F("question__type"),
+        _scale_max=F("question__scale_max"),
+    )
+    answers: dict[str, dict] = {"leader": {}, "conductor": {}}
+    last_year = {}
+    for a in rows:
+        if a._conversation_id == conversation.pk:
+            role = "leader" if a._role == Role.LEADER else "conductor"
+            answers[role][a.question_id] = a
+        elif a._type == Question.Type.SCALE and a.scale_value is not None:
+            last_year[a._key] = (a.scale_value, a._scale_max)
+    return answers, last_year
 
 
 def note_cells(conversation, sections: list[Section]) -> dict[int, Cell]:
@@ -203,10 +340,15 @@ def note_cells(conversation, sections: list[Section]) -> dict[int, Cell]:
     return result
 
 
-def minutes_cell(conversation) -> Cell | None:
+def minutes_cell(conversation, *, loaded: bool = False) -> Cell | None:
+    """The minutes cell, or None without minutes. ``loaded``: the conversation's minutes were
+    loaded with ``select_related("minutes")`` (no query)."""
     if not minutes_writer_role(conversation):
         return None
-    m = Minutes.objects.filter(conversation=conversation).first()
+    if loaded:
+        m = related_or_none(conversation, "minutes")
+    else:
+        m = Minutes.objects.filter(conversation=conversation).first()
     return Cell(
         key="minutes",
         label=_("Minutes"),

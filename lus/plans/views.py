@@ -24,7 +24,6 @@ from lus.conversations.models import Conversation, Role
 from lus.conversations.services import (
     ConversationStatusError,
     conversation_hold,
-    preparation_for,
 )
 from lus.core.access import object_for_user
 
@@ -36,10 +35,14 @@ def _locked_message() -> str:
     return _("The plan has been agreed and is locked. Reopen it (with a reason) to change it.")
 
 
-def _conversation(request: HttpRequest, pk: int, perm: str = "plans.view_conversation_content"):
+def _conversation(
+    request: HttpRequest, pk: int, perm: str = "plans.view_conversation_content", queryset=None
+):
     return object_for_user(
         request,
-        conversation_selectors.conversations_for_user(request.user),
+        queryset
+        if queryset is not None
+        else conversation_selectors.conversations_for_user(request.user),
         perm=perm,
         view_perm="plans.view_conversation_content",
         pk=pk,
@@ -62,7 +65,11 @@ def _panel_context(request, conversation, plan) -> dict:
         "locked": conversation.status in services.LOCKED_STATUSES,
         "can_approve": conversation.status == Conversation.Status.HELD and not mine,
         "can_reopen": user.has_perm("plans.reopen_plan", conversation),
-        "reopenings": list(plan.reopenings.select_related("reopened_by")),
+        "reopenings": (
+            list(plan.reopenings.select_related("reopened_by"))
+            if getattr(conversation, "has_reopenings", True)
+            else []
+        ),
         "panel_sig": f"{conversation.status}|{plan.approved_by_leader_at}|"
         f"{plan.approved_by_conductor_at}|{plan.agreed_at}",
     }
@@ -87,27 +94,31 @@ def _answer_rows(conversation, user, role_questions, answers, visible):
 
 
 def _conversation_context(request, conversation) -> dict:
+    """Everything the conversation view shows, in a constant number of queries whatever the
+    layout and the amount of data: ``conversation`` comes from
+    ``selectors.conversations_for_view`` (plan, start section, minutes and a few flags in the
+    same row); answers, items, plan values and notes are one query each."""
     user = request.user
-    plan = services.plan_get_or_create(conversation=conversation)
+    plan = selectors.related_or_none(conversation, "plan")
+    if plan is None:
+        plan = services.plan_get_or_create(conversation=conversation)
     plan.conversation = conversation
     both = conversation.version.both_prepare
-    preparations = {"leader": preparation_for(conversation=conversation, role=Role.LEADER)}
-    structures = {"leader": conversation_selectors.preparation_structure(conversation, Role.LEADER)}
+    effective = conversation_selectors.conversation_questions(conversation)
+    structures = {
+        "leader": conversation_selectors.preparation_structure(conversation, Role.LEADER, effective)
+    }
     if both:
-        preparations["conductor"] = preparation_for(
-            conversation=conversation, role=Role.LEADERS_LEADER
-        )
         structures["conductor"] = conversation_selectors.preparation_structure(
-            conversation, Role.LEADERS_LEADER
+            conversation, Role.LEADERS_LEADER, effective
         )
-    answers = {r: conversation_selectors.answers_of(p) for r, p in preparations.items()}
+    answers, last_year = selectors.conversation_answers(conversation)
     is_leader = user.pk == conversation.leader_id
     visible = {
         "leader": is_leader or user.has_perm("conversations.view_leader_preparation", conversation),
-        "conductor": both and (not is_leader or preparations["conductor"].is_shared),
+        "conductor": both and (not is_leader or conversation.conductor_shared),
     }
     rows = _answer_rows(conversation, user, structures, answers, visible)
-    last_year = selectors.last_year_scale_answers(conversation)
     # One list of sections (the leader's, plus any the leader's leader alone answers).
     seen, sections = set(), []
     for sv in structures["leader"] + structures.get("conductor", []):
@@ -115,9 +126,22 @@ def _conversation_context(request, conversation) -> dict:
             continue
         seen.add(sv.section.pk)
         sections.append(sv.section)
-    start_id = selectors.start_section_id(conversation)
+    state = selectors.related_or_none(conversation, "plan_state")
+    start_id = state.start_section_id if state else None
     sections = selectors.ordered_sections(sections, start_id)
-    view = selectors.plan_view(plan)
+    # This year's development points and the previous plan's (to evaluate) in one query.
+    previous_id = (
+        conversation.previous_plan_continuing
+        if conversation.version.plan_continues
+        else conversation.previous_plan_any
+    )
+    plan_ids = [plan.pk] + ([previous_id] if previous_id else [])
+    items = selectors.plan_items(
+        plan_ids,
+        evaluated_in=conversation,
+        before_year=(previous_id, conversation.year) if previous_id else None,
+    )
+    view = selectors.plan_view(plan, items=[i for i in items if i.plan_id == plan.pk])
     notes = selectors.note_cells(conversation, sections)
     blocks = []
     for section in sections:
@@ -140,10 +164,10 @@ def _conversation_context(request, conversation) -> dict:
                 "cells": view.section_cells.get(section.pk) or [notes[section.pk]],
             }
         )
-    previous = conversation_selectors.previous_plan(conversation)
-    if previous:
-        for item in previous[1]:
-            item.evaluation = previous[2].get(item.pk)
+    # (plan id, items with their evaluation); the template only needs the items.
+    previous = (
+        (previous_id, [i for i in items if i.plan_id == previous_id], None) if previous_id else None
+    )
     writer = services.minutes_writer_role(conversation)
     my_role = "leader" if is_leader else "leaders_leader"
     return {
@@ -156,7 +180,7 @@ def _conversation_context(request, conversation) -> dict:
         "previous": previous,
         "start_id": start_id,
         "all_sections": sorted(sections, key=lambda s: (s.order, s.pk)),
-        "minutes": selectors.minutes_cell(conversation),
+        "minutes": selectors.minutes_cell(conversation, loaded=True),
         "minutes_writer": writer,
         "writes_minutes": writer == my_role,
         "minutes_editable": writer == my_role and user.has_perm("plans.edit_plan", conversation),
@@ -170,7 +194,9 @@ def _conversation_context(request, conversation) -> dict:
 @never_cache
 @require_GET
 def conduct(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = _conversation(request, pk)
+    conversation = _conversation(
+        request, pk, queryset=selectors.conversations_for_view(request.user)
+    )
     ctx = _conversation_context(request, conversation)
     if _is_other_party(request, conversation):
         audit_record(

@@ -267,3 +267,34 @@ def test_query_count_is_constant(client, leader, django_assert_max_num_queries):
             response = client.get(url(c))
         assert response.status_code == 200
     assert "Ekstra spørgsmål 39" in response.content.decode()
+
+
+def test_autosave_query_count_is_constant(client, leader):
+    """The autosave POST (issue 9): at most 12 queries, the same with 40 more questions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = make_conversation(leader)
+    big = make_conversation(LeaderFactory(municipality=leader.municipality), extra_questions=40)
+    counts = []
+    for c in (small, big):
+        client.force_login(c.leader)
+        client.get(url(c))  # warm the framework cache
+        qs = [
+            q
+            for q in questions_of(c.version).values()
+            if q.type == "text" and q.answered_by in ("leader", "both")
+        ]
+        post = {"fields": [str(q.pk) for q in qs], **{f"q-{q.pk}": "Første" for q in qs}}
+        r = client.post(url(c), {**post, "revision": "0"}, headers={"X-LUS-Autosave": "1"})
+        assert r.status_code == 200, r.content
+        post.update({f"q-{q.pk}": "Ændret" for q in qs})
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.post(
+                url(c),
+                {**post, "revision": str(r.json()["revision"])},
+                headers={"X-LUS-Autosave": "1"},
+            )
+        assert r.status_code == 200, r.content
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] and counts[0] <= 12, counts

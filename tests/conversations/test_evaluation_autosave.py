@@ -1,0 +1,40 @@
+import re
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from lus.accounts.models import User
+from lus.conversations.models import Conversation
+from lus.plans.models import PlanItemEvaluation
+from lus.tenants.scoping import unscoped
+
+
+def test_autosave_updates_evaluations_of_last_years_plan(client, db, settings):
+    """Evaluations typed after a first (empty) autosave are updated, not refused (batched
+    save, issue 9)."""
+    settings.DEBUG = True
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with unscoped("t"):
+        u = User.objects.get(username="norddjurs-leder")
+        c = Conversation.objects.filter(leader=u).order_by("-year").first()
+    client.force_login(u)
+    url = reverse("conversations:prepare", args=[c.pk])
+    html = client.get(url, secure=True).content.decode()
+    evals = re.findall(r'name="(eval-[^"]+)"', html)
+    rev = re.search(r'name="revision" value="(\d+)"', html).group(1)
+    data = {"revision": rev, "q-42": "2"}
+    for e in evals:
+        data[e] = ""
+    resp = client.post(url, data, secure=True, headers={"X-LUS-Autosave": "1"})
+    assert resp.status_code == 200, resp.content
+    data["revision"] = str(resp.json()["revision"])
+    for e in evals:
+        data[e] = "done" if e.endswith("status") else "ok"
+    data["q-42"] = "3"
+    resp = client.post(url, data, secure=True, headers={"X-LUS-Autosave": "1"})
+    assert resp.status_code == 200, resp.content
+    assert evals
+    with unscoped("test"):
+        saved = list(PlanItemEvaluation.objects.filter(conversation=c))
+    assert len(saved) == len(evals) // 2
+    assert all((e.text, e.status, e.revision) == ("ok", "done", 1) for e in saved)

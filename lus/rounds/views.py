@@ -213,7 +213,7 @@ def handover(request: HttpRequest) -> HttpResponse:
     """Open conversations whose leader has a new leader's leader, handed over one at a time."""
     _require(request, "rounds.hand_over")
     candidates = handover_candidates()
-    form = HandoverForm(request.POST or None, candidates=candidates)
+    form = HandoverForm(request.POST if request.method == "POST" else None, candidates=candidates)
     status = 200
     if request.method == "POST":
         if form.is_valid():

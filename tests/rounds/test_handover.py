@@ -130,3 +130,11 @@ def test_the_page_costs_a_constant_number_of_queries(
     client.force_login(hr)
     with django_assert_max_num_queries(12):
         assert client.get(URL).status_code == 200
+
+
+def test_an_empty_post_names_the_missing_choice(client, moved):
+    *_rest, hr = moved
+    client.force_login(hr)
+    response = client.post(URL, {})
+    assert response.status_code == 400
+    assert "Vælg den samtale, der skal overdrages." in response.content.decode()

@@ -292,15 +292,16 @@ def conversation_answers(conversation) -> tuple[dict[str, dict], dict]:
     """This conversation's answers by role ("leader", "conductor") and question id, and the
     leader's scale answers of the previous year by question key -> (value, scale max): one
     query (the two preparations' answers and last year's leader preparation's)."""
-    from lus.conversations.models import Answer, Preparation, Role
+    from lus.conversations.models import Answer, Conversation, Preparation, Role
 
+    # Last year's conversation as a scalar subquery (computed once, by the (leader, year)
+    # unique index): an OR across a join made PostgreSQL scan every conversation (bench).
+    last_year_id = Conversation.objects.filter(
+        leader_id=conversation.leader_id, year=conversation.year - 1
+    ).values("pk")[:1]
     preps = Preparation.objects.filter(
-        Q(conversation=conversation)
-        | Q(
-            conversation__leader_id=conversation.leader_id,
-            conversation__year=conversation.year - 1,
-            role=Role.LEADER,
-        )
+        Q(conversation_id=conversation.pk)
+        | Q(conversation_id=Subquery(last_year_id), role=Role.LEADER)
     ).values("pk")
     rows = Answer.objects.filter(preparation_id__in=Subquery(preps)).annotate(
         _conversation_id=F("preparation__conversation_id"),

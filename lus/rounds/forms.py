@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lus.accounts.models import OrgUnit
+from lus.core.widgets import PlainSelect
 
 from .selectors import BUCKETS, round_conductors
 
@@ -31,16 +32,22 @@ class IdChoiceField(forms.ModelChoiceField):
 class OverviewFilterForm(forms.Form):
     """GET filters of the status overview; an invalid value shows its error and is ignored."""
 
-    unit = IdChoiceField(label=_("Organisational unit"), queryset=None, required=False)
-    conductor = IdChoiceField(label=_("Leader's leader"), queryset=None, required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    unit = IdChoiceField(
+        label=_("Organisational unit"), queryset=None, required=False, widget=PlainSelect
+    )
+    conductor = IdChoiceField(
+        label=_("Leader's leader"), queryset=None, required=False, widget=PlainSelect
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=PlainSelect)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 
     def __init__(self, *args, lus_round, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.order_by("name")
+        self.fields["unit"].queryset = OrgUnit.objects.only("pk", "name").order_by("name")
         self.fields["unit"].empty_label = _("All units")
-        self.fields["conductor"].queryset = round_conductors(lus_round)
+        self.fields["conductor"].queryset = round_conductors(lus_round).only(
+            "pk", "name", "username"
+        )
         self.fields["conductor"].empty_label = _("All leaders' leaders")
         self.fields["status"].choices = [("", _("All statuses"))] + [
             (key, label) for key, label, _s in BUCKETS

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lus.accounts.models import OrgUnit, User
@@ -126,6 +129,27 @@ class StatusCounts:
     @property
     def cells(self) -> list[int]:
         return [self.counts[k] for k, _l, _s in BUCKETS]
+
+    # Render-ready HTML: the largest municipalities have hundreds of units and leaders'
+    # leaders, and a template tag per cell made these tables most of the page's time (bench).
+    @property
+    def cells_html(self) -> str:
+        return mark_safe("".join(f'<td class="text-end">{n}</td>' for n in self.cells))
+
+    @property
+    def progress_html(self) -> str:
+        if not self.total:
+            return mark_safe('<span class="small">\u2013</span>')
+        return format_html(
+            '<progress class="lus-progress" value="{}" max="{}" aria-label="{}">{} %</progress>'
+            ' <span class="small text-nowrap">{}</span>',
+            self.done,
+            self.total,
+            gettext("Held: %(name)s") % {"name": self.name},
+            self.percent,
+            gettext("%(done)s of %(total)s (%(percent)s %%)")
+            % {"done": self.done, "total": self.total, "percent": self.percent},
+        )
 
 
 def is_overdue(status: str, deadline: datetime.date, today: datetime.date) -> bool:

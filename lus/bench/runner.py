@@ -355,6 +355,10 @@ def run_scale(scale: Scale, args, *, pdf_runs: int, mixed: bool) -> dict:
         log(f"{scale.name}: worker RSS {result['rss_mb']}")
     result["queries"] = {e["key"]: e["queries"] for e in endpoints}
     result["statuses"] = {e["key"]: e["statuses"] for e in endpoints}
+    result["sql"] = {
+        e["key"]: {"slowest_ms": e.get("slowest_sql_ms", 0.0), "seq_scans": e.get("seq_scans", [])}
+        for e in endpoints
+    }
     result["labels"] = {e["key"]: (e["label"], e["role"], e["method"]) for e in endpoints}
     return result
 
@@ -447,7 +451,7 @@ def report(results: list[dict], args, started: float) -> str:
         t_norm = None
         if t and ten["pages"]["floor"]["p50_ms"] and rm:
             t_norm = (t["p50_ms"] / ten["pages"]["floor"]["p50_ms"]) / rm
-        if key != "floor":
+        if key != "floor" and not key.startswith("ref_"):
             verdicts["queries"].append((label, q <= 12 and (tq is None or tq == q), q, tq))
             verdicts["median"].append((label, rm <= 3, rm))
             verdicts["p95"].append((label, r95 <= 5, r95))
@@ -461,6 +465,36 @@ def report(results: list[dict], args, started: float) -> str:
             else f"| {label} | {role} ({method}) | {q} | {p['p50_ms']:.1f} | {p['p95_ms']:.1f} "
             f"| {p['rps']:.0f} | {p['errors']} | {rm:.2f} | {r95:.2f} | - | - | - | - |"
         )
+    lines += [
+        "",
+        "The two *Reference* rows are not pages: they split a page's cost into parts measured "
+        "in the same run — the floor plus ten primary-key queries (a key page may make up to "
+        "twelve), and the floor plus the page layout (`base.html`) with no content.",
+    ]
+    if one.get("sql"):
+        lines += [
+            "",
+            "### Query plans",
+            "",
+            "Every SELECT of the measured requests, run again with `EXPLAIN ANALYZE`: the slowest "
+            "one's execution time, and any sequential scan of a table that read more than "
+            "10,000 rows (an O(n) plan shows here whatever the latency).",
+            "",
+            "| Page | Slowest SQL, 1x (ms) | Slowest SQL, 10x (ms) "
+            "| Sequential scans > 10,000 rows |",
+            "|---|---:|---:|---|",
+        ]
+        for key, (label, _role, _method) in one["labels"].items():
+            if key.startswith("ref_"):
+                continue
+            a = one["sql"].get(key, {})
+            b = ten["sql"].get(key, {}) if ten and ten.get("sql") else {}
+            scans = sorted(set(a.get("seq_scans", [])) | set(b.get("seq_scans", [])))
+            lines.append(
+                f"| {label} | {a.get('slowest_ms', 0):.2f} | "
+                + (f"{b['slowest_ms']:.2f}" if b else "-")
+                + f" | {', '.join(scans) or 'none'} |"
+            )
     floors = one.get("floor_runs", [])
     if len(floors) == 2:
         lines += [
@@ -532,6 +566,18 @@ def report(results: list[dict], args, started: float) -> str:
         lines.append(
             f"- 10x data within 1.2x of the 1x median: {_ok(not bad_t)}"
             + (f" — over: {', '.join(bad_t)}" if bad_t else "")
+        )
+    if one.get("sql"):
+        scans = [
+            lb
+            for r in results
+            for key, (lb, _r, _m) in one["labels"].items()
+            if r.get("sql", {}).get(key, {}).get("seq_scans")
+        ]
+        lines.append(
+            "- No sequential scan of a table over 10,000 rows in a key page's request (at 1x "
+            f"and 10x): {_ok(not scans)}"
+            + (f" — in: {', '.join(sorted(set(scans)))}" if scans else "")
         )
     if mixed:
         lines.append(

@@ -55,10 +55,20 @@ class Endpoint:
     targets: list[Target] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    #: EXPLAIN ANALYZE of the measured requests' SELECTs: the slowest one's execution time and
+    #: every sequential scan of a table with more than SEQ_SCAN_ROWS rows.
+    slowest_sql_ms: float = 0.0
+    seq_scans: list[str] = field(default_factory=list)
+
+
+SEQ_SCAN_ROWS = 10_000
 
 
 KEY_PAGES = [
     ("floor", "Floor: trivial authenticated view", "leader"),
+    # References, not key pages: what a page's parts cost on top of the floor.
+    ("ref_queries", "Reference: floor + 10 primary-key queries", "leader"),
+    ("ref_layout", "Reference: floor + page layout, no content", "leader"),
     ("leader_start", "Leader start page", "leader"),
     ("prepare_get", "Preparation form (GET)", "leader"),
     ("prepare_autosave", "Preparation autosave (POST)", "leader"),
@@ -140,6 +150,12 @@ class Picker:
             ]
 
         return self._per_municipality(fn)
+
+    def ref_queries(self):
+        return [Target(t.method, "/bench/floor-queries", t.session, t.csrf) for t in self.floor()]
+
+    def ref_layout(self):
+        return [Target(t.method, "/bench/floor-layout", t.session, t.csrf) for t in self.floor()]
 
     def leader_start(self):
         def fn(m, k):
@@ -282,6 +298,35 @@ def measure_queries(ep: Endpoint, samples: int = 3) -> None:
             if attempt == 1:
                 ep.queries.append(len(ctx.captured_queries))
                 ep.statuses.append(r.status_code)
+                explain(ep, ctx.captured_queries)
+
+
+def explain(ep: Endpoint, queries: list[dict]) -> None:
+    """EXPLAIN ANALYZE every SELECT of a request (PostgreSQL): an O(n) plan shows up as a
+    sequential scan of a big table or a slow query at 10x, whatever the page's latency."""
+    if connection.vendor != "postgresql":
+        return
+    for q in queries:
+        sql = q["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            plan = cur.fetchone()[0]
+        plan = plan[0] if isinstance(plan, list) else plan
+        ep.slowest_sql_ms = max(ep.slowest_sql_ms, float(plan["Execution Time"]))
+        todo = [plan["Plan"]]
+        while todo:
+            node = todo.pop()
+            todo.extend(node.get("Plans", []))
+            if node.get("Node Type") != "Seq Scan":
+                continue
+            scanned = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
+            scanned *= node.get("Actual Loops", 1)
+            if scanned > SEQ_SCAN_ROWS:
+                found = f"{node.get('Relation Name')} ({scanned:,} rows)"
+                if found not in ep.seq_scans:
+                    ep.seq_scans.append(found)
 
 
 def _pages(content: bytes) -> int | str:

@@ -3,4 +3,8 @@ from django.urls import path
 from . import views
 
 app_name = "bench"
-urlpatterns = [path("floor", views.floor, name="floor")]
+urlpatterns = [
+    path("floor", views.floor, name="floor"),
+    path("floor-queries", views.floor_queries, name="floor_queries"),
+    path("floor-layout", views.floor_layout, name="floor_layout"),
+]

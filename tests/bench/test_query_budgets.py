@@ -17,6 +17,8 @@ from .conftest import make_data
 TARGET = 12
 BUDGET = {
     "floor": 2,
+    "ref_queries": 12,  # the references: floor + 10 queries, floor + layout
+    "ref_layout": 2,
     "leader_start": TARGET,
     "prepare_get": TARGET,
     "prepare_autosave": TARGET,

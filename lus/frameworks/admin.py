@@ -41,6 +41,28 @@ from lus.frameworks.services import (
 from lus.tenants.admin import TenantAdminMixin
 
 
+def published_structure_html(version: FrameworkVersion) -> str:
+    """The structure of a published version as HTML for its admin page, cached per process
+    (the version is immutable; the key has its publication time and the language)."""
+    from django.core.cache import caches
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    from lus.frameworks.selectors import _cache_key, version_structure
+
+    key = f"{_cache_key(version)}:admin-html:{get_language()}"
+    cache = caches["local"]
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "admin/frameworks/frameworkversion/_published_structure.html",
+            version_structure(version),
+        )
+        cache.set(key, html, 60 * 60 * 24)
+    return mark_safe(html)  # noqa: S308 (rendered by our own autoescaping template)
+
+
 def _version_of(obj) -> FrameworkVersion | None:
     if obj is None:
         return None
@@ -453,10 +475,66 @@ class FrameworkVersionAdmin(FrozenWhenPublishedMixin, TenantAdminMixin, admin.Mo
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {})}
         obj = self.get_object(request, object_id)
+        if (
+            obj is not None
+            and obj.is_published
+            and request.method == "GET"
+            and self.has_view_permission(request, obj)
+        ):
+            return self.published_view(request, obj)
         if obj is not None:
             extra_context["preview_url"] = reverse("frameworks:preview", args=[obj.pk])
             extra_context["is_published"] = obj.is_published
         return super().change_view(request, object_id, form_url, extra_context)
+
+    #: The version's own fields on the read-only page of a published version.
+    PUBLISHED_FIELDS = [
+        "framework",
+        "number",
+        "status",
+        "published_at",
+        "published_by",
+        "based_on",
+        "both_prepare",
+        "rewording_allowed",
+        "walk_and_talk_allowed",
+        "minutes",
+        "evaluation_cycle_years",
+        "plan_title",
+        "plan_kind",
+        "plan_continues",
+        "preparation_guidance",
+    ]
+
+    def published_view(self, request, obj: FrameworkVersion) -> TemplateResponse:
+        """A published version never changes: instead of the admin form with every field
+        disabled, one readable page with the whole structure (sections, questions, options,
+        plan layout), rendered once per version and language and then cached (issue 9)."""
+        from django.contrib.admin.utils import display_for_field
+
+        empty = self.get_empty_value_display()
+        rows = []
+        for name in self.PUBLISHED_FIELDS:
+            field = FrameworkVersion._meta.get_field(name)
+            value = getattr(obj, name)
+            rows.append((field.verbose_name, display_for_field(value, field, empty)))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("View %s") % self.opts.verbose_name,
+            "subtitle": str(obj),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "original": obj,
+            "has_view_permission": True,
+            "rows": rows,
+            "structure_html": published_structure_html(obj),
+            "preview_url": reverse("frameworks:preview", args=[obj.pk]),
+            "changelist_url": reverse("admin:frameworks_frameworkversion_changelist"),
+            "history_url": reverse("admin:frameworks_frameworkversion_history", args=[obj.pk]),
+        }
+        return TemplateResponse(
+            request, "admin/frameworks/frameworkversion/published.html", context
+        )
 
     @admin.action(description=gettext_lazy("Publish"))
     def publish(self, request, queryset):

@@ -60,7 +60,7 @@ def published_structure_html(version: FrameworkVersion) -> str:
             version_structure(version),
         )
         cache.set(key, html, 60 * 60 * 24)
-    return mark_safe(html)  # noqa: S308 (rendered by our own autoescaping template)
+    return mark_safe(html)  # rendered by our own autoescaping template
 
 
 def _version_of(obj) -> FrameworkVersion | None:

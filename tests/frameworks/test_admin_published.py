@@ -37,9 +37,7 @@ def test_published_page_shows_every_question_and_plan_field(client, haderslev_ve
     assert 'name="_save"' not in content
     assert "<textarea" not in content
     with tenant_scope(haderslev_version.municipality):
-        questions = Question.objects.filter(
-            section__version=haderslev_version, customisation=None
-        )
+        questions = Question.objects.filter(section__version=haderslev_version, customisation=None)
         fields = PlanField.objects.filter(version=haderslev_version)
         for q in questions:
             assert reverse("admin:frameworks_question_change", args=[q.pk]) in content

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from lus.frameworks.models import Question, Section
 from lus.frameworks.selectors import effective_questions
@@ -84,7 +84,8 @@ def answers_of(preparation: Preparation | None) -> dict[int, Answer]:
 def previous_plan(conversation: Conversation):
     """The plan to evaluate in this conversation: the leader's continuing plan, or the plan of
     their most recent earlier LUS. Returns (plan, items, evaluations by item id) or None."""
-    from lus.plans.models import Plan, PlanActivity, PlanItem, PlanItemEvaluation
+    from lus.plans.models import Plan
+    from lus.plans.selectors import plan_items
 
     plans = Plan.objects.filter(
         leader_id=conversation.leader_id, conversation__year__lt=conversation.year
@@ -94,15 +95,11 @@ def previous_plan(conversation: Conversation):
     plan = plans.order_by("-conversation__year").first()
     if plan is None:
         return None
-    items = list(
-        PlanItem.objects.filter(plan=plan)
-        .exclude(year__gte=conversation.year)
-        .prefetch_related(Prefetch("activities", queryset=PlanActivity.objects.order_by("order")))
+    # The points with this conversation's evaluations in the same query, activities prefetched.
+    items = plan_items(
+        [plan.pk], evaluated_in=conversation, before_year=(plan.pk, conversation.year)
     )
-    evaluations = {
-        e.item_id: e
-        for e in PlanItemEvaluation.objects.filter(conversation=conversation, item__plan=plan)
-    }
+    evaluations = {i.pk: i.evaluation for i in items if i.evaluation is not None}
     return plan, items, evaluations
 
 

@@ -164,6 +164,8 @@ class Overview:
     total: StatusCounts
     rows: QuerySet
     today: datetime.date
+    #: len(rows) when the counts above already tell it (saves the paginator's COUNT query).
+    row_count: int | None = None
 
 
 def round_overview(
@@ -237,12 +239,18 @@ def round_overview(
     if overdue_only:
         rows = rows.exclude(status__in=DONE) if overdue_possible else rows.none()
     rows = rows.order_by("leader__org_unit__name", "leader__name", "pk")
+    row_count = None
+    if not overdue_only:
+        row_count = total.counts[bucket] if bucket in BUCKET_LABELS else total.total
+    elif bucket not in BUCKET_LABELS:
+        row_count = total.overdue if overdue_possible else 0
     return Overview(
         round=lus_round,
         by_unit=sorted(units.values(), key=lambda c: c.name.lower()),
         by_conductor=sorted(conductors.values(), key=lambda c: c.name.lower()),
         total=total,
         rows=rows,
+        row_count=row_count,
         today=today,
     )
 

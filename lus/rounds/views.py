@@ -71,7 +71,10 @@ def _short_date(value) -> str:
 @never_cache
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     lus_round, form, data = _overview(request, pk)
-    page = Paginator(data.rows, PAGE_SIZE).get_page(request.GET.get("side"))
+    paginator = Paginator(data.rows, PAGE_SIZE)
+    if data.row_count is not None:
+        paginator.count = data.row_count  # known from the counts: no COUNT query
+    page = paginator.get_page(request.GET.get("side"))
     labels = {key: str(label) for key, label in selectors.BUCKET_LABELS.items()}
     for c in page:
         c.overdue = selectors.is_overdue(c.status, lus_round.deadline, data.today)

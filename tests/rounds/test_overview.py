@@ -182,3 +182,30 @@ def test_overview_query_count_is_constant(
     print(f"overview with {n_leaders} leaders: {len(ctx.captured_queries)} queries")
     with django_assert_max_num_queries(12):
         assert client.get(reverse("rounds:overview_csv", args=[lus_round.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"status": "invited"},
+        {"status": "held"},
+        {"overdue": "on"},
+        {"overdue": "on", "status": "invited"},
+        {"overdue": "on", "status": "held"},
+    ],
+)
+def test_page_count_taken_from_the_counts_matches_the_rows(client, started, monkeypatch, params):
+    """The paginator's count comes from the status counts (no COUNT query): it must always be
+    the number of rows the filter gives, before and after the deadline."""
+    lus_round, org, hr = started
+    client.force_login(hr)
+    url = reverse("rounds:overview", args=[lus_round.pk])
+    for today in (datetime.date(2026, 12, 1), datetime.date(2026, 12, 20)):
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda today=today: today)
+        for extra in ({}, {"unit": org["Skoler"][0].pk}, {"conductor": org["Skoler"][1].pk}):
+            response = _get(client, url, **params, **extra)
+            page = response.context["page"]
+            with tenant_scope(lus_round.municipality):
+                actual = response.context["overview"].rows.count()
+            assert page.paginator.count == actual == len(page.object_list), (today, extra)

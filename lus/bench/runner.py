@@ -53,7 +53,12 @@ FULL = [
     Scale("1x", "lus_bench", 98, 25_000, 5),
     Scale("10x", "lus_bench_10x", 980, 250_000, 5, parts=2),
 ]
-QUICK = [Scale("1x", "lus_bench_quick", 3, 60, 2)]
+# The smoke test runs both scales too (tiny: its "10x" is twice the 1x), so the side-by-side
+# servers and the 10x columns are exercised by make test.
+QUICK = [
+    Scale("1x", "lus_bench_quick", 3, 60, 2),
+    Scale("10x", "lus_bench_quick_10x", 6, 120, 2),
+]
 
 
 def log(msg: str) -> None:
@@ -282,8 +287,9 @@ def wrk(port: int, targets: Path, conns: int, seconds: float, revisions: Path) -
     }
 
 
-# --- one scale --------------------------------------------------------------------------------
-def run_scale(scale: Scale, args, *, pdf_runs: int, mixed: bool) -> dict:
+# --- the scales -------------------------------------------------------------------------------
+def prepare_scale(scale: Scale, args, *, pdf_runs: int) -> dict:
+    """Data, targets (with sessions), queries per request and query plans of one scale."""
     marker = ensure_data(scale)
     WORK.mkdir(exist_ok=True)
     prep = WORK / f"targets-{scale.name}.json"
@@ -297,7 +303,6 @@ def run_scale(scale: Scale, args, *, pdf_runs: int, mixed: bool) -> dict:
     )
     data = json.loads(prep.read_text())
     endpoints = [e for e in data["endpoints"] if e["targets"]]
-    result = {"scale": scale.name, "marker": marker, "pages": {}, "pdf": data.get("pdf")}
     revisions = WORK / f"{scale.name}-revisions.tsv"
     # The revisions bench_prepare's own requests left (the test client saved too).
     revisions.write_text(
@@ -308,59 +313,94 @@ def run_scale(scale: Scale, args, *, pdf_runs: int, mixed: bool) -> dict:
             if t["method"] == "POST"
         )
     )
-    with gunicorn(scale.db, args.workers) as (proc, port):
-        files = {}
-        for e in endpoints:
-            files[e["key"]] = WORK / f"{scale.name}-{e['key']}.tsv"
-            write_targets(files[e["key"]], e["targets"], args.conns * 4)
-        runs = ["floor"] + [e["key"] for e in endpoints if e["key"] != "floor"] + ["floor"]
-        floors = []
-        for key in runs:
-            if args.warmup:  # warm caches and connections
-                wrk(port, files[key], args.conns, args.warmup, revisions)
-            r = wrk(port, files[key], args.conns, args.seconds, revisions)
-            log(
-                f"{scale.name} {key:18} p50 {r['p50_ms']:7.1f} ms  p95 {r['p95_ms']:7.1f} ms  "
-                f"{r['rps']:7.1f} req/s  errors {r['errors']}"
-            )
-            if key == "floor":
-                floors.append(r)
-            else:
-                result["pages"][key] = r
-        result["floor_runs"] = floors
-        result["pages"]["floor"] = {
-            k: statistics.mean(f[k] for f in floors) for k in ("p50_ms", "p95_ms", "p99_ms", "rps")
-        } | {
-            "errors": sum(f["errors"] for f in floors),
-            "requests": sum(f["requests"] for f in floors),
-        }
-        if mixed:
-            every = []
-            for e in endpoints:
-                every.extend(e["targets"])
-            every.sort(
-                key=lambda t: hashlib.sha256(t["path"].encode() + t["session"].encode()).hexdigest()
-            )
-            mixed_file = WORK / f"{scale.name}-mixed.tsv"
-            write_targets(mixed_file, every, args.mixed_conns * 2)
-            log(
-                f"{scale.name}: {args.mixed_conns} concurrent users, "
-                f"{args.mixed_seconds} s, every role"
-            )
-            result["mixed"] = wrk(port, mixed_file, args.mixed_conns, args.mixed_seconds, revisions)
-            result["mixed"]["conns"] = args.mixed_conns
-            result["mixed"]["seconds"] = args.mixed_seconds
-            log(f"{scale.name} mixed: {result['mixed']}")
-        result["rss_mb"] = worker_rss_mb(proc.pid)
-        log(f"{scale.name}: worker RSS {result['rss_mb']}")
-    result["queries"] = {e["key"]: e["queries"] for e in endpoints}
-    result["statuses"] = {e["key"]: e["statuses"] for e in endpoints}
-    result["sql"] = {
-        e["key"]: {"slowest_ms": e.get("slowest_sql_ms", 0.0), "seq_scans": e.get("seq_scans", [])}
-        for e in endpoints
+    files = {}
+    for e in endpoints:
+        files[e["key"]] = WORK / f"{scale.name}-{e['key']}.tsv"
+        write_targets(files[e["key"]], e["targets"], args.conns * 4)
+    return {
+        "scale": scale.name,
+        "marker": marker,
+        "pages": {},
+        "pdf": data.get("pdf"),
+        "endpoints": endpoints,
+        "files": files,
+        "revisions": revisions,
+        "floor_runs": [],
+        "queries": {e["key"]: e["queries"] for e in endpoints},
+        "statuses": {e["key"]: e["statuses"] for e in endpoints},
+        "sql": {
+            e["key"]: {
+                "slowest_ms": e.get("slowest_sql_ms", 0.0),
+                "seq_scans": e.get("seq_scans", []),
+            }
+            for e in endpoints
+        },
+        "labels": {e["key"]: (e["label"], e["role"], e["method"]) for e in endpoints},
     }
-    result["labels"] = {e["key"]: (e["label"], e["role"], e["method"]) for e in endpoints}
-    return result
+
+
+def measure(result: dict, key: str, port: int, args) -> None:
+    if args.warmup:  # warm caches and connections
+        wrk(port, result["files"][key], args.conns, args.warmup, result["revisions"])
+    r = wrk(port, result["files"][key], args.conns, args.seconds, result["revisions"])
+    log(
+        f"{result['scale']} {key:18} p50 {r['p50_ms']:7.1f} ms  p95 {r['p95_ms']:7.1f} ms  "
+        f"{r['rps']:7.1f} req/s  errors {r['errors']}"
+    )
+    if key == "floor":
+        result["floor_runs"].append(r)
+    else:
+        result["pages"][key] = r
+
+
+def run_scales(scales: list[Scale], args) -> list[dict]:
+    """Every scale's server runs at the same time and each page is measured at every scale
+    back to back (the order alternating from page to page), so that the 10x ÷ 1x ratios
+    compare runs seconds apart rather than minutes apart on a machine whose speed drifts."""
+    results = [
+        prepare_scale(scale, args, pdf_runs=(2 if args.quick else 10) if i == 0 else 0)
+        for i, scale in enumerate(scales)
+    ]
+    keys = [e["key"] for e in results[0]["endpoints"] if e["key"] != "floor"]
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(gunicorn(s.db, args.workers)) for s in scales]
+        order = list(range(len(scales)))
+        for key in ["floor", *keys, "floor"]:
+            for i in order:
+                if key in results[i]["files"]:
+                    measure(results[i], key, servers[i][1], args)
+            order.reverse()
+        for r in results:
+            floors = r["floor_runs"]
+            r["pages"]["floor"] = {
+                k: statistics.mean(f[k] for f in floors)
+                for k in ("p50_ms", "p95_ms", "p99_ms", "rps")
+            } | {
+                "errors": sum(f["errors"] for f in floors),
+                "requests": sum(f["requests"] for f in floors),
+            }
+        # 50 concurrent users on the national data (the other servers idle).
+        one, port = results[0], servers[0][1]
+        every = [
+            t for e in one["endpoints"] if not e["key"].startswith("ref_") for t in e["targets"]
+        ]
+        every.sort(
+            key=lambda t: hashlib.sha256(t["path"].encode() + t["session"].encode()).hexdigest()
+        )
+        mixed_file = WORK / f"{one['scale']}-mixed.tsv"
+        write_targets(mixed_file, every, args.mixed_conns * 2)
+        log(f"{one['scale']}: {args.mixed_conns} concurrent users, {args.mixed_seconds} s")
+        one["mixed"] = wrk(port, mixed_file, args.mixed_conns, args.mixed_seconds, one["revisions"])
+        one["mixed"]["conns"] = args.mixed_conns
+        one["mixed"]["seconds"] = args.mixed_seconds
+        log(f"{one['scale']} mixed: {one['mixed']}")
+        for r, (proc, _port) in zip(results, servers, strict=True):
+            r["rss_mb"] = worker_rss_mb(proc.pid)
+            log(f"{r['scale']}: worker RSS {r['rss_mb']}")
+    for r in results:
+        for k in ("endpoints", "files", "revisions"):
+            r.pop(k)
+    return results
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -409,7 +449,10 @@ def report(results: list[dict], args, started: float) -> str:
         "",
         f"**Server:** gunicorn, {args.workers} sync workers, `DEBUG=False`, production settings "
         "behind a (simulated) TLS proxy (`X-Forwarded-Proto: https`), sessions in PostgreSQL, "
-        "persistent DB connections (`CONN_MAX_AGE=60`), all on 127.0.0.1 with PostgreSQL.",
+        "persistent DB connections (`CONN_MAX_AGE=60`), all on 127.0.0.1 with PostgreSQL. "
+        "One server per data scale, side by side; every page is measured at 1x and at 10x "
+        "back to back (alternating which goes first), so the 10x ÷ 1x ratio compares runs "
+        "seconds apart.",
         "",
         f"**Load:** wrk + `lus/bench/load.lua`, {args.conns} connections (one per thread), "
         f"{args.seconds:g} s per page after {args.warmup:g} s warm-up, each connection rotating "
@@ -452,7 +495,9 @@ def report(results: list[dict], args, started: float) -> str:
         if t and ten["pages"]["floor"]["p50_ms"] and rm:
             t_norm = (t["p50_ms"] / ten["pages"]["floor"]["p50_ms"]) / rm
         if key != "floor" and not key.startswith("ref_"):
-            verdicts["queries"].append((label, q <= 12 and (tq is None or tq == q), q, tq))
+            # ±1: the sampled people differ between the scales (one with an earlier plan
+            # reads it); tests/bench/test_query_budgets.py holds the type constant.
+            verdicts["queries"].append((label, q <= 12 and (tq is None or abs(tq - q) <= 1), q, tq))
             verdicts["median"].append((label, rm <= 3, rm))
             verdicts["p95"].append((label, r95 <= 5, r95))
             if t_ratio is not None:
@@ -544,7 +589,9 @@ def report(results: list[dict], args, started: float) -> str:
         if not ok
     ]
     lines.append(
-        f"- Queries per key page ≤ 12 and constant in data size: {_ok(not bad_q)}"
+        "- Queries per key page ≤ 12 and constant in data size (10x within ±1 of 1x: the "
+        "people sampled differ; per framework type the count is asserted equal in "
+        f"`tests/bench/test_query_budgets.py`): {_ok(not bad_q)}"
         + (f" — over: {', '.join(bad_q)}" if bad_q else "")
     )
     bad_m = [f"{lb} ({x:.1f}x)" for lb, ok, x in verdicts["median"] if not ok]
@@ -634,16 +681,7 @@ def main(argv=None) -> int:
     WORK.mkdir(exist_ok=True)
     with open(WORK / "bench.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one bench at a time (shared databases)
-        results = []
-        for i, scale in enumerate(scales):
-            results.append(
-                run_scale(
-                    scale,
-                    args,
-                    pdf_runs=(2 if args.quick else 10) if i == 0 else 0,
-                    mixed=i == 0,
-                )
-            )
+        results = run_scales(scales, args)
     write_report(Path(args.out), report(results, args, started))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")

@@ -38,14 +38,25 @@ def test_bench_quick_runs_end_to_end(tmp_path):
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    (result,) = json.loads(raw.read_text())
-    for key, statuses in result["statuses"].items():
-        assert statuses and set(statuses) == {200}, (key, statuses)
-    for key, page in result["pages"].items():
-        assert page["requests"] > 0, key
-        assert page["errors"] == 0, (key, page)
+    result, ten = json.loads(raw.read_text())
+    for scale in (result, ten):
+        for key, statuses in scale["statuses"].items():
+            assert statuses and set(statuses) == {200}, (scale["scale"], key, statuses)
+        for key, page in scale["pages"].items():
+            assert page["requests"] > 0, key
+            assert page["errors"] == 0, (key, page)
+        assert scale["rss_mb"]
+        assert set(scale["pages"]) == set(result["pages"])  # every page at both scales
     assert result["mixed"]["errors"] == 0
-    assert result["pdf"]["full_median"] > 0 and result["rss_mb"]
+    assert result["pdf"]["full_median"] > 0
     text = out.read_text()
-    for label in ("Leader start page", "Preparation autosave (POST)", "Floor", "### Targets"):
+    for label in (
+        "Leader start page",
+        "Preparation autosave (POST)",
+        "Floor",
+        "Reference: floor + 10 primary-key queries",
+        "### Query plans",
+        "### Targets",
+        "10x ÷ 1x",
+    ):
         assert label in text

@@ -335,6 +335,7 @@ def prepare_scale(scale: Scale, args, *, pdf_runs: int) -> dict:
             }
             for e in endpoints
         },
+        "profile": {e["key"]: e.get("profile", {}) for e in endpoints},
         "labels": {e["key"]: (e["label"], e["role"], e["method"]) for e in endpoints},
     }
 
@@ -519,24 +520,32 @@ def report(results: list[dict], args, started: float) -> str:
     if one.get("sql"):
         lines += [
             "",
-            "### Query plans",
+            "### Where the time goes, and query plans",
             "",
-            "Every SELECT of the measured requests, run again with `EXPLAIN ANALYZE`: the slowest "
-            "one's execution time, and any sequential scan of a table that read more than "
-            "10,000 rows (an O(n) plan shows here whatever the latency).",
+            "*Profile*: ten requests per page under cProfile with the test client on the 1x "
+            "data, as shares of their time: SQL built by Django's ORM (`SQLCompiler.as_sql`), "
+            "SQL run (the database round trip included), templates rendered (a query a "
+            "template triggers counts in both); the rest is Python in middleware, views and "
+            "the ORM turning rows into objects. *Plans*: every SELECT of the measured requests "
+            "run again with `EXPLAIN ANALYZE`: the slowest one's execution time, and any "
+            "sequential scan of a table that read more than 10,000 rows (an O(n) plan shows "
+            "here whatever the latency).",
             "",
-            "| Page | Slowest SQL, 1x (ms) | Slowest SQL, 10x (ms) "
-            "| Sequential scans > 10,000 rows |",
-            "|---|---:|---:|---|",
+            "| Page | SQL built | SQL run | Templates | Rest | Slowest SQL, 1x (ms) "
+            "| Slowest SQL, 10x (ms) | Sequential scans > 10,000 rows |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
         ]
         for key, (label, _role, _method) in one["labels"].items():
-            if key.startswith("ref_"):
-                continue
             a = one["sql"].get(key, {})
             b = ten["sql"].get(key, {}) if ten and ten.get("sql") else {}
             scans = sorted(set(a.get("seq_scans", [])) | set(b.get("seq_scans", [])))
+            prof = one.get("profile", {}).get(key) or {}
+            cells = [prof.get(k) for k in ("sql_build", "sql_run", "templates")]
+            rest = max(0.0, 1 - sum(c or 0 for c in cells)) if prof else None
             lines.append(
-                f"| {label} | {a.get('slowest_ms', 0):.2f} | "
+                f"| {label} | "
+                + " | ".join("-" if c is None else f"{c:.0%}" for c in [*cells, rest])
+                + f" | {a.get('slowest_ms', 0):.2f} | "
                 + (f"{b['slowest_ms']:.2f}" if b else "-")
                 + f" | {', '.join(scans) or 'none'} |"
             )

@@ -59,6 +59,9 @@ class Endpoint:
     #: every sequential scan of a table with more than SEQ_SCAN_ROWS rows.
     slowest_sql_ms: float = 0.0
     seq_scans: list[str] = field(default_factory=list)
+    #: Where a request's time goes (cProfile over a few requests, shares of the total):
+    #: building SQL in the ORM, running it (round trip included), rendering templates.
+    profile: dict = field(default_factory=dict)
 
 
 SEQ_SCAN_ROWS = 10_000
@@ -299,6 +302,63 @@ def measure_queries(ep: Endpoint, samples: int = 3) -> None:
                 ep.queries.append(len(ctx.captured_queries))
                 ep.statuses.append(r.status_code)
                 explain(ep, ctx.captured_queries)
+
+
+#: (file suffix, function names) whose cumulative time makes each share of the profile.
+PROFILE_PARTS = {
+    "sql_build": ("django/db/models/sql/compiler.py", {"as_sql"}),
+    "sql_run": ("django/db/backends/utils.py", {"_execute", "_executemany"}),
+    "templates": ("django/template/backends/django.py", {"render"}),
+}
+
+
+def profile(ep: Endpoint, requests: int = 10) -> None:
+    """Shares of a request's time (under cProfile, which slows everything alike): SQL built by
+    the ORM, SQL run (round trip included), templates rendered (including any query a
+    template triggers). What the bench report gives as a page's measured cost."""
+    import cProfile
+    import pstats
+
+    clients: dict[str, Client] = {}
+
+    def one(t: Target) -> None:
+        client = clients.get(t.session)
+        if client is None:
+            client = clients[t.session] = Client()
+            client.cookies[settings.SESSION_COOKIE_NAME] = t.session
+        if t.method == "GET":
+            client.get(t.path, secure=True)
+        else:
+            r = client.post(
+                t.path,
+                t.body.replace("{rev}", str(t.revision)),
+                content_type="application/x-www-form-urlencoded",
+                secure=True,
+                headers={"X-LUS-Autosave": "1"},
+            )
+            if r.headers.get("Content-Type", "").startswith("application/json"):
+                t.revision = r.json().get("revision", t.revision) or t.revision
+
+    targets = ep.targets[:requests]
+    for t in targets:
+        one(t)  # warm: clients, caches, connections
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for i in range(requests):
+        one(targets[i % len(targets)])
+    profiler.disable()
+    elapsed = time.perf_counter() - started
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    shares = {}
+    for part, (suffix, names) in PROFILE_PARTS.items():
+        seconds = sum(
+            cumulative
+            for (filename, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.items()
+            if filename.endswith(suffix) and name in names
+        )
+        shares[part] = min(1.0, seconds / elapsed) if elapsed else 0.0
+    ep.profile = shares
 
 
 def explain(ep: Endpoint, queries: list[dict]) -> None:

@@ -55,7 +55,7 @@ def test_bench_quick_runs_end_to_end(tmp_path):
         "Preparation autosave (POST)",
         "Floor",
         "Reference: floor + 10 primary-key queries",
-        "### Query plans",
+        "### Where the time goes, and query plans",
         "### Targets",
         "10x ÷ 1x",
     ):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lus.bench.generator import existing_bench_data
-from lus.bench.targets import as_dict, build, measure_queries, pdf_times
+from lus.bench.targets import as_dict, build, measure_queries, pdf_times, profile
 
 
 class Command(BaseCommand):
@@ -31,9 +31,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {ep.key}: no targets in the data")
                 continue
             measure_queries(ep)
+            profile(ep)
             self.stdout.write(
                 f"  {ep.key:18} {len(ep.targets):3} targets, queries {ep.queries}, "
-                f"status {ep.statuses}"
+                f"status {ep.statuses}, profile "
+                + ", ".join(f"{k} {v:.0%}" for k, v in ep.profile.items())
             )
         result = {"endpoints": [as_dict(ep) for ep in endpoints]}
         if opts["pdf_runs"]:

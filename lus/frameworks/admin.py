@@ -517,6 +517,9 @@ class FrameworkVersionAdmin(FrozenWhenPublishedMixin, TenantAdminMixin, admin.Mo
         for name in self.PUBLISHED_FIELDS:
             field = FrameworkVersion._meta.get_field(name)
             value = getattr(obj, name)
+            if isinstance(value, bool):  # words, not the admin's icons with English alt text
+                rows.append((field.verbose_name, _("yes") if value else _("no")))
+                continue
             rows.append((field.verbose_name, display_for_field(value, field, empty)))
         context = {
             **self.admin_site.each_context(request),

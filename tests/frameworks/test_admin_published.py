@@ -44,6 +44,8 @@ def test_published_page_shows_every_question_and_plan_field(client, haderslev_ve
         for f in fields:
             assert f.label in content
     assert "Forhåndsvis som leder" in content
+    assert "opret en ny kladde" in content
+    assert "<dt>Begge parter forbereder sig</dt><dd>nej</dd>" in content
 
 
 def test_published_page_is_cheap_after_the_first_request(

@@ -56,6 +56,24 @@ def round_status(slug):
     return resolve
 
 
+def published_version(slug):
+    """The admin page of the municipality's published framework version."""
+
+    def resolve():
+        from django.urls import reverse
+
+        from lus.frameworks.models import FrameworkVersion
+        from lus.tenants.scoping import unscoped
+
+        with unscoped("test: find the demo framework"):
+            v = FrameworkVersion.objects.filter(
+                municipality__slug=slug, status=FrameworkVersion.Status.PUBLISHED
+            ).first()
+        return reverse("admin:frameworks_frameworkversion_change", args=[v.pk]) if v else None
+
+    return resolve
+
+
 #: (who, path, what). who is a demo username ("<slug>-leder|chef|hr") or None; path may be a
 #: callable returning the path (or None to skip when the demo has no such object).
 PAGES = [
@@ -71,6 +89,7 @@ PAGES = [
     ("haderslev-hr", "/admin/accounts/user/add/", "add person (HR)"),
     ("haderslev-hr", "/admin/tenants/municipality/", "municipality list (HR)"),
     ("haderslev-hr", "/admin/audit/auditevent/", "configuration log (HR)"),
+    ("haderslev-hr", published_version("haderslev"), "published framework version (HR)"),
     ("haderslev-hr", "/hr/runder/", "LUS rounds (HR)"),
     ("haderslev-hr", round_status("haderslev"), "round status (HR)"),
     ("haderslev-hr", "/hr/statistik/", "anonymous statistics (HR)"),

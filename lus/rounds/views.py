@@ -15,6 +15,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -66,6 +68,30 @@ def _short_date(value) -> str:
     return f"{d.day}/{d.month} {d.year}"
 
 
+def _row_html(c, label: str, overdue_badge: str) -> str:
+    """One conversation's row of the overview. Built here rather than in the template: with
+    100 rows a page, template tags per cell were the biggest part of the page's time (bench)."""
+    job = c.leader.job_title
+    return format_html(
+        '<tr{}><th scope="row">{}{}</th><td>{}</td><td>{}</td><td>{}{}</td>{}</tr>',
+        mark_safe(' class="table-danger"') if c.overdue else "",
+        c.leader.name,
+        format_html('<br><span class="small fw-normal">{}</span>', job) if job else "",
+        (c.leader.org_unit.name if c.leader.org_unit else "") or "\u2013",
+        c.conductor.name,
+        label,
+        overdue_badge if c.overdue else "",
+        format_html_join(
+            "",
+            "<td>{}</td>",
+            (
+                (_short_date(d),)
+                for d in (c.invited_at, c.scheduled_at, c.held_at, c.plan_agreed_at, c.filed_at)
+            ),
+        ),
+    )
+
+
 @login_required
 @require_GET
 @never_cache
@@ -76,14 +102,10 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         paginator.count = data.row_count  # known from the counts: no COUNT query
     page = paginator.get_page(request.GET.get("side"))
     labels = {key: str(label) for key, label in selectors.BUCKET_LABELS.items()}
+    badge = format_html(' <span class="badge text-bg-danger">{}</span>', _("Overdue"))
     for c in page:
         c.overdue = selectors.is_overdue(c.status, lus_round.deadline, data.today)
-        c.bucket_label = labels[selectors.BUCKET_OF[c.status]]
-        # Formatted here: five date filters on each of 100 rows were a tenth of the page.
-        c.dates = [
-            _short_date(d)
-            for d in (c.invited_at, c.scheduled_at, c.held_at, c.plan_agreed_at, c.filed_at)
-        ]
+        c.row_html = _row_html(c, labels[selectors.BUCKET_OF[c.status]], badge)
     query = request.GET.copy()
     query.pop("side", None)
     return render(

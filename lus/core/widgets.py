@@ -1,7 +1,8 @@
 """Form widgets that render in Python.
 
-Django renders every ``<option>`` of a select through a template include; a filter with a few
-hundred leaders' leaders made that a large part of the HR overview's time (``make bench``).
+Django renders every ``<option>`` of a select through a template include; the HR overview's
+filters (every unit and leader's leader of the municipality) made that a large part of the
+page's time (``make bench``).
 """
 
 from __future__ import annotations

@@ -49,9 +49,9 @@ def published_structure_html(version: FrameworkVersion) -> str:
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
 
-    from lus.frameworks.selectors import _cache_key, version_structure
+    from lus.frameworks.selectors import structure_cache_key, version_structure
 
-    key = f"{_cache_key(version)}:admin-html:{get_language()}"
+    key = f"{structure_cache_key(version)}:admin-html:{get_language()}"
     cache = caches["local"]
     html = cache.get(key)
     if html is None:

@@ -17,7 +17,7 @@ from lus.frameworks.models import (
 CACHE_TIMEOUT = 60 * 60 * 24
 
 
-def _cache_key(version: FrameworkVersion) -> str:
+def structure_cache_key(version: FrameworkVersion) -> str:
     # The publication time as well as the pk: a pk can be reused after a rollback (tests, a
     # restored database), a publication time together with it cannot.
     stamp = version.published_at.timestamp() if version.published_at else ""
@@ -57,7 +57,7 @@ def version_structure(version: FrameworkVersion) -> dict:
         return _load(version)
     # Immutable data: the per-process "local" cache, no round trip to the shared cache.
     cache = caches["local"]
-    key = _cache_key(version)
+    key = structure_cache_key(version)
     structure = cache.get(key)
     if structure is None:
         structure = _load(version)

@@ -130,8 +130,8 @@ class StatusCounts:
     def cells(self) -> list[int]:
         return [self.counts[k] for k, _l, _s in BUCKETS]
 
-    # Render-ready HTML: the largest municipalities have hundreds of units and leaders'
-    # leaders, and a template tag per cell made these tables most of the page's time (bench).
+    # Render-ready HTML: the largest municipality has about 50 units and 50 leaders' leaders
+    # (make bench), and a template tag per cell made these tables most of the page's time.
     @property
     def cells_html(self) -> str:
         return mark_safe("".join(f'<td class="text-end">{n}</td>' for n in self.cells))

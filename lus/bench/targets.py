@@ -273,35 +273,35 @@ class Picker:
         return self._per_municipality(fn)
 
 
+def send(client: Client, t: Target):
+    """One request of a target as the load tool sends it (a POST carries the revision the
+    server last answered, and the answer's revision is kept for the next one)."""
+    if t.method == "GET":
+        return client.get(t.path, secure=True)
+    r = client.post(
+        t.path,
+        t.body.replace("{rev}", str(t.revision)),
+        content_type="application/x-www-form-urlencoded",
+        secure=True,
+        headers={"X-LUS-Autosave": "1"},
+    )
+    if r.headers.get("Content-Type", "").startswith("application/json"):
+        t.revision = r.json().get("revision", t.revision) or t.revision
+    return r
+
+
 def measure_queries(ep: Endpoint, samples: int = 3) -> None:
     """SQL queries per request with the test client on the same data (warm: after one
     request, as in a running server)."""
     for t in ep.targets[:samples]:
         client = Client()
         client.cookies[settings.SESSION_COOKIE_NAME] = t.session
-        headers = {"X-LUS-Autosave": "1"} if t.method == "POST" else {}
-        for attempt in range(2):
-            rev = t.revision
-            with CaptureQueriesContext(connection) as ctx:
-                if t.method == "GET":
-                    r = client.get(t.path, secure=True, headers=headers)
-                else:
-                    body = t.body.replace("{rev}", str(rev))
-                    r = client.post(
-                        t.path,
-                        body,
-                        content_type="application/x-www-form-urlencoded",
-                        secure=True,
-                        headers=headers,
-                    )
-            if t.method == "POST" and r.headers.get("Content-Type", "").startswith(
-                "application/json"
-            ):
-                t.revision = r.json().get("revision", rev) or rev
-            if attempt == 1:
-                ep.queries.append(len(ctx.captured_queries))
-                ep.statuses.append(r.status_code)
-                explain(ep, ctx.captured_queries)
+        send(client, t)
+        with CaptureQueriesContext(connection) as ctx:
+            r = send(client, t)
+        ep.queries.append(len(ctx.captured_queries))
+        ep.statuses.append(r.status_code)
+        explain(ep, ctx.captured_queries)
 
 
 #: (file suffix, function names) whose cumulative time makes each share of the profile.
@@ -326,18 +326,7 @@ def profile(ep: Endpoint, requests: int = 10) -> None:
         if client is None:
             client = clients[t.session] = Client()
             client.cookies[settings.SESSION_COOKIE_NAME] = t.session
-        if t.method == "GET":
-            client.get(t.path, secure=True)
-        else:
-            r = client.post(
-                t.path,
-                t.body.replace("{rev}", str(t.revision)),
-                content_type="application/x-www-form-urlencoded",
-                secure=True,
-                headers={"X-LUS-Autosave": "1"},
-            )
-            if r.headers.get("Content-Type", "").startswith("application/json"):
-                t.revision = r.json().get("revision", t.revision) or t.revision
+        send(client, t)
 
     targets = ep.targets[:requests]
     for t in targets:

@@ -8,47 +8,55 @@ PORT ?= 8000
 # One pytest worker per CPU (pytest-xdist); `make test PYTEST_ARGS=` runs serially.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test venv syscheck messages migrate lint format bench clean
+.PHONY: demo test venv syscheck messages migrate lint contracts types format bench clean
 
+# Debian packages (deploy/apt-packages.txt, the one list; .ci/run uses it too) and the Python
+# environment: `make demo` and `make test` install what is missing, nothing by hand before.
 syscheck:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
-		{ echo "LUS needs Python >= 3.11 (found: $$($(PYTHON) --version))."; exit 1; }
-	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
-		echo "WeasyPrint needs Pango. Install it with:"; \
-		echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; exit 1; }
-	@command -v msgfmt >/dev/null || { echo "Install gettext: sudo apt-get install -y gettext"; exit 1; }
-	@command -v xmlsec1 >/dev/null || { echo "SAML login needs xmlsec1: sudo apt-get install -y xmlsec1"; exit 1; }
+	@deploy/install-packages
 
-$(STAMP): pyproject.toml
-	@$(MAKE) --no-print-directory syscheck
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
-	touch $(STAMP)
+$(STAMP): pyproject.toml | syscheck
+	@PYTHON=$(PYTHON) VENV=$(VENV) deploy/install-python
+	@touch $(STAMP)
 
-venv: $(STAMP)
+venv: syscheck $(STAMP)
 
 messages: venv
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	@echo "== translations: compiling"
+	@$(PY) manage.py compilemessages --ignore=.venv -v0
 
 migrate: messages
-	$(PY) manage.py migrate --noinput -v0
+	@echo "== database: migrating"
+	@$(PY) manage.py migrate --noinput -v0
 
 demo: migrate
 	DEBUG=True $(PY) manage.py demo
 	@echo "LUS kører på http://$(HOST):$(PORT)/  (stop med Ctrl+C)"
+	@# The task worker and the periodic scheduler run beside the server (reminders arrive in
+	@# the demo too); they stop with it. Production: docs/deployment.md.
+	DEBUG=True $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	DEBUG=True $(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The dependency ladder (import-linter contracts in pyproject.toml, docs/architecture.md).
+contracts: venv
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/lint-imports
+
+# Types of services, selectors and models (mypy with django-stubs, pyproject.toml).
+types: venv
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/mypy
+
 format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 # The whole suite: unit, integration and (when Debian's chromium is installed) browser tests.
-test: messages lint
+test: messages lint contracts types
 	@if [ -x /usr/bin/chromium ]; then \
 		$(VENV)/bin/pytest $(PYTEST_ARGS); \
 	else \

@@ -29,12 +29,18 @@ INSTALLED_APPS = [
     "lus.frameworks",
     "lus.audit",
     "lus.conversations",
+    "lus.inputs",
     "lus.plans",
+    "lus.statustalks",
+    "lus.sharing",
     "lus.rounds",
     "lus.documents",
     "lus.sso",
+    "lus.orchestration",
+    # Before lus.core, whose admin module takes the task results out of HR's admin.
+    "django_tasks",
+    "django_tasks_db",
     "lus.core",
-    "lus.bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,9 +51,12 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_htmx",
     "axes",
 ]
+
+# Background and periodic work (lus.orchestration.tasks, lus.orchestration.schedule): tasks are
+# rows in PostgreSQL, run by `manage.py db_worker` on any app server (docs/deployment.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -56,17 +65,16 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lus.accounts.middleware.AuthenticationMiddleware",
     # Activates the tenant scope of the logged-in user for the rest of the request,
     # including template rendering. Must come after authentication.
     "lus.tenants.middleware.TenantScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Session idle + absolute timeout, no-store for logged-in pages, CSP (docs/security.md).
     "lus.core.middleware.SessionTimeoutMiddleware",
     "lus.core.middleware.NoStoreForAuthenticatedMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lus.core.middleware.CSPMiddleware",
     # django-axes must be last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -96,12 +104,24 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # The same backend with a health check that needs no round trip (lus/core/postgresql).
+    DATABASES["default"]["ENGINE"] = "lus.core.postgresql"
     # .iterator() (ModelChoiceField, CSV export) would open a server-side cursor: three round
     # trips instead of one, and broken behind PgBouncer in transaction mode (docs/deployment.md).
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # Fail fast when the database is gone (libpq waits forever by default): /readyz then
+    # answers 503 within seconds and the load balancer takes the node out.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite in the demo: wait for a concurrent writer instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# The role that owns the tables, used by `manage.py migrate` only (same database; only the
+# credentials differ). The app itself runs as DATABASE_URL's role, which may not rewrite the
+# audit log or filed records (lus/core/db_roles.py, docs/deployment.md).
+MIGRATE_DATABASE_URL = env.str("MIGRATE_DATABASE_URL", default="")
+LUS_DB_APP_ROLE = env.str("LUS_DB_APP_ROLE", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- State shared by every app server (docs/deployment.md) ---------------------------------
@@ -115,7 +135,8 @@ CACHES = {
     "default": env.cache("CACHE_URL", default="dbcache://lus_cache"),
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lus-local"},
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions that are read together with their user (one query per request).
+SESSION_ENGINE = "lus.accounts.sessions"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -139,6 +160,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# A link to set one's password (lus.sso.passwords) works once, for this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=48 * 3600)
+
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -147,7 +171,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -193,13 +217,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LUS <lus@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address LUS is reached at, for links in e-mails sent outside a request (reminders).
 LUS_BASE_URL = env.str("LUS_BASE_URL", default="http://127.0.0.1:8000")
+# People import (admin): a file with at least this many data rows is checked and applied by a
+# task worker (`manage.py db_worker`), with progress on the page; shorter files in the request.
+LUS_PEOPLE_IMPORT_BACKGROUND_ROWS = env.int("LUS_PEOPLE_IMPORT_BACKGROUND_ROWS", default=2_000)
 # SAML (lus.sso): the SP key pair that signs AuthnRequests/logout and decrypts encrypted
 # assertions (PEM files; optional, but KOMBIT's Context Handler requires it). See docs/sso.md.
 LUS_SAML_KEY_FILE = env.str("LUS_SAML_KEY_FILE", default="")
 LUS_SAML_CERT_FILE = env.str("LUS_SAML_CERT_FILE", default="")
-
-# Benchmark only (``make bench``): route the trivial authenticated floor view /bench/floor.
-LUS_BENCH_FLOOR = env.bool("LUS_BENCH_FLOOR", default=False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -207,8 +231,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Security -----------------------------------------------------------------------------
 # Behind a TLS-terminating proxy (the documented production setup) the proxy sets this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of our own append to X-Forwarded-For (1 behind the documented TLS proxy).
+# Only their entries are believed; 0 ignores the header (a client can write anything in it).
+LUS_TRUSTED_PROXY_COUNT = env.int("LUS_TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
@@ -253,6 +280,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ADMIN = False  # platform admins use `manage.py axes_reset_username`
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "lus.accounts.backends.axes_username"
+# Lockouts by address use the same trusted-proxy rule as the audit log.
+AXES_CLIENT_IP_CALLABLE = "lus.audit.services.client_ip"
 
 LOGGING = {
     "version": 1,

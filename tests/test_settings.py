@@ -74,3 +74,21 @@ def test_check_deploy_flags_the_development_key():
     result = _run(["check", "--deploy", "--fail-level", "WARNING"], DEBUG="False")
     assert result.returncode != 0
     assert "security.W009" in result.stderr + result.stdout
+
+
+def test_the_bench_harness_is_not_part_of_production():
+    code = (
+        "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='lus.settings';django.setup();"
+        "from django.conf import settings as s;from django.urls import resolve, Resolver404\n"
+        "try:\n resolve('/bench/floor'); print('routed')\nexcept Resolver404: print('404')\n"
+        "print('lus.bench' in s.INSTALLED_APPS)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["404", "False"]

@@ -11,20 +11,7 @@ from __future__ import annotations
 
 import rules
 
-
-def subject_of(obj):
-    """The person an object is about (e.g. the leader whose LUS it is), or None."""
-    from lus.accounts.models import User
-
-    if obj is None:
-        return None
-    if isinstance(obj, User):
-        return obj
-    for attr in ("subject", "leader", "person", "user"):
-        value = getattr(obj, attr, None)
-        if value is not None:
-            return value
-    return None
+from lus.core.subjects import subject_of
 
 
 def municipality_id_of(obj):
@@ -84,10 +71,11 @@ def is_leader_of(user, obj) -> bool:
     )
 
 
-#: The leader or their own leader: the only people who see confidential conversation content.
-is_party = is_self | is_leader_of
+#: The person or their current leader (``lus.conversations.rules.is_conversation_party`` asks
+#: about a conversation's two parties instead).
+is_subject_or_their_leader = is_self | is_leader_of
 #: HR of the object's municipality.
 is_own_hr = is_hr & same_municipality
 
 rules.add_perm("accounts.view_own_data", is_authenticated)
-rules.add_perm("accounts.view_person", is_self | is_leader_of | is_own_hr)
+rules.add_perm("accounts.view_person", is_subject_or_their_leader | is_own_hr)

@@ -43,7 +43,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from lus.accounts.models import OrgUnit, User
-from lus.conversations.models import Answer, Conversation, Preparation
+from lus.conversations.models import Answer, Conversation, Minutes, Preparation, SectionNote
 from lus.documents.models import (
     DeliveryAttempt,
     DocumentSettings,
@@ -60,14 +60,12 @@ from lus.frameworks.models import (
 )
 from lus.plans.models import (
     FollowUp,
-    Minutes,
     Plan,
     PlanActivity,
     PlanApproval,
     PlanItem,
     PlanItemEvaluation,
     PlanValue,
-    SectionNote,
 )
 from lus.rounds.models import LusRound
 from lus.tenants.models import Municipality
@@ -640,7 +638,7 @@ class Generator:
         for y in self.years:
             this_items: dict[int, list[int]] = {}
             for k in range(1, len(parents)):
-                leader, conductor = ids[k], ids[parents[k]]
+                leader, leaders_leader = ids[k], ids[parents[k]]
                 status = self._status(y)
                 idx = order.index(status)
                 day = self.rng.randint(30, 300)
@@ -649,7 +647,7 @@ class Generator:
                     Conversation,
                     municipality_id=m.pk,
                     leader_id=leader,
-                    conductor_id=conductor,
+                    leaders_leader_id=leaders_leader,
                     year=y,
                     version_id=info.version_id,
                     status=status,
@@ -684,7 +682,7 @@ class Generator:
                         )
                 if idx >= 4:
                     this_items[leader] = self._held(
-                        m, info, cid, y, leader, conductor, status, idx, at, hr_id
+                        m, info, cid, y, leader, leaders_leader, status, idx, at, hr_id
                     )
             prev_items = this_items
 
@@ -719,7 +717,7 @@ class Generator:
             row["updated_at"] = at(-3)
             w.add(Answer, **row)
 
-    def _held(self, m, info, cid, y, leader, conductor, status, idx, at, hr_id) -> list[int]:
+    def _held(self, m, info, cid, y, leader, leaders_leader, status, idx, at, hr_id) -> list[int]:
         w, rng, mid = self.w, self.rng, m.pk
         for sid in info.sections:
             w.add(
@@ -730,7 +728,7 @@ class Generator:
                 text=self.text(2),
                 revision=2,
                 updated_at=at(0),
-                updated_by_id=conductor,
+                updated_by_id=leaders_leader,
             )
         if info.minutes != "none":
             w.add(
@@ -753,9 +751,9 @@ class Generator:
             created_at=at(0),
             updated_at=at(6),
             approved_by_leader_at=at(6) if agreed else None,
-            approved_by_conductor_at=at(7) if agreed else None,
+            approved_by_leaders_leader_at=at(7) if agreed else None,
             approved_by_leader_id=leader if agreed else None,
-            approved_by_conductor_id=conductor if agreed else None,
+            approved_by_leaders_leader_id=leaders_leader if agreed else None,
             agreed_at=at(7) if agreed else None,
         )
         val = {"municipality_id": mid, "plan_id": pid, "revision": 1, "updated_at": at(1)}
@@ -835,7 +833,7 @@ class Generator:
                                 **val,
                             )
         if agreed:
-            for role, who, off in (("leader", leader, 6), ("leaders_leader", conductor, 7)):
+            for role, who, off in (("leader", leader, 6), ("leaders_leader", leaders_leader, 7)):
                 w.add(
                     PlanApproval,
                     municipality_id=mid,
@@ -864,7 +862,7 @@ class Generator:
                 conversation_id=cid,
                 leader_id=leader,
                 leader_name=self.names[leader],
-                conductor_id=conductor,
+                leaders_leader_id=leaders_leader,
                 year=y,
                 sequence=1,
                 file=self.dummy["name"],
@@ -872,8 +870,8 @@ class Generator:
                 sha256=self.dummy["sha"],
                 size=self.dummy["size"],
                 filed_at=filed_at,
-                filed_by_id=conductor,
-                filed_by_name=self.names[conductor],
+                filed_by_id=leaders_leader,
+                filed_by_name=self.names[leaders_leader],
                 destination="archive",
                 destination_address="",
                 journal_reference="",
@@ -885,14 +883,14 @@ class Generator:
                 deletion_basis="after_leaving",
                 deletion_date=None,
                 approved_by_leader_at=at(6),
-                approved_by_conductor_at=at(7),
+                approved_by_leaders_leader_at=at(7),
             )
             w.add(
                 DeliveryAttempt,
                 municipality_id=mid,
                 record_id=rid,
                 attempted_at=filed_at,
-                attempted_by_id=conductor,
+                attempted_by_id=leaders_leader,
                 destination="archive",
                 ok=True,
                 error="",

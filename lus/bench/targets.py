@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
@@ -23,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lus.accounts.models import User
+from lus.accounts.sessions import SessionStore
 from lus.bench.generator import SLUG_PREFIX
 from lus.conversations.models import Conversation, Preparation
 from lus.core.middleware import SessionTimeoutMiddleware
@@ -62,6 +62,9 @@ class Endpoint:
     #: Where a request's time goes (cProfile over a few requests, shares of the total):
     #: building SQL in the ORM, running it (round trip included), rendering templates.
     profile: dict = field(default_factory=dict)
+    #: CPU time per request in milliseconds, through the WSGI application gunicorn serves:
+    #: the app process and its PostgreSQL backend (``cpu_cost``).
+    cpu: dict = field(default_factory=dict)
 
 
 SEQ_SCAN_ROWS = 10_000
@@ -69,6 +72,10 @@ SEQ_SCAN_ROWS = 10_000
 
 KEY_PAGES = [
     ("floor", "Floor: trivial authenticated view", "leader"),
+    # What the floor is measured against: the same server with no Django, and Django with no
+    # middleware and no database (lus/bench/wsgi.py).
+    ("ref_raw", "Reference: raw WSGI, no Django", "anyone"),
+    ("ref_bare", "Reference: bare Django view, no middleware, no database", "anyone"),
     # References, not key pages: what a page's parts cost on top of the floor.
     ("ref_queries", "Reference: floor + 10 primary-key queries", "leader"),
     ("ref_layout", "Reference: floor + page layout, no content", "leader"),
@@ -80,7 +87,12 @@ KEY_PAGES = [
     ("plan_save", "Plan co-edit save (POST)", "leader"),
     ("hr_overview", "HR status overview, largest municipality", "HR"),
     ("admin_framework", "Admin framework version change page", "HR"),
+    ("blank_form", "Blank form skema.pdf of a published version (cached)", "leader"),
 ]
+
+#: Distinct blank forms in the bench: each is rendered once (about a second) while the targets
+#: are built, so the load test measures what every later request gets, the cached form.
+BLANK_FORMS = 8
 
 
 def _session(user: User) -> tuple[str, str]:
@@ -141,7 +153,9 @@ class Picker:
         )
         ids = _pick(self.rng, ids, k)
         return list(
-            Conversation.objects.filter(pk__in=ids).select_related("leader", "conductor", "version")
+            Conversation.objects.filter(pk__in=ids).select_related(
+                "leader", "leaders_leader", "version"
+            )
         )
 
     # --- the key pages --------------------------------------------------------------------
@@ -153,6 +167,12 @@ class Picker:
             ]
 
         return self._per_municipality(fn)
+
+    def ref_raw(self):
+        return [Target(t.method, "/bench/raw", t.session, t.csrf) for t in self.floor()]
+
+    def ref_bare(self):
+        return [Target(t.method, "/bench/bare", t.session, t.csrf) for t in self.floor()]
 
     def ref_queries(self):
         return [Target(t.method, "/bench/floor-queries", t.session, t.csrf) for t in self.floor()]
@@ -208,9 +228,11 @@ class Picker:
         def fn(m, k):
             seen, out = set(), []
             for c in self.conversations(m, 4 * k, S.values):
-                if c.conductor_id not in seen and len(out) < k:
-                    seen.add(c.conductor_id)
-                    out.append(self.target(c.conductor, "GET", reverse("conversations:my_leaders")))
+                if c.leaders_leader_id not in seen and len(out) < k:
+                    seen.add(c.leaders_leader_id)
+                    out.append(
+                        self.target(c.leaders_leader, "GET", reverse("conversations:my_leaders"))
+                    )
             return out
 
         return self._per_municipality(fn)
@@ -218,7 +240,7 @@ class Picker:
     def conversation(self):
         def fn(m, k):
             return [
-                self.target(c.conductor, "GET", reverse("plans:conduct", args=[c.pk]))
+                self.target(c.leaders_leader, "GET", reverse("plans:conduct", args=[c.pk]))
                 for c in self.conversations(m, k, [S.HELD])
             ]
 
@@ -272,6 +294,20 @@ class Picker:
 
         return self._per_municipality(fn)
 
+    def blank_form(self):
+        def fn(m, k):
+            return [
+                self.target(c.leader, "GET", reverse("documents:blank_form", args=[c.pk]))
+                for c in self.conversations(m, k, S.values)
+            ]
+
+        forms = self._per_municipality(fn)[:BLANK_FORMS]
+        for t in forms:  # the first request renders and fills the shared cache
+            client = Client()
+            client.cookies[settings.SESSION_COOKIE_NAME] = t.session
+            send(client, t)
+        return [forms[i % len(forms)] for i in range(self.n)] if forms else []
+
 
 def send(client: Client, t: Target):
     """One request of a target as the load tool sends it (a POST carries the revision the
@@ -299,7 +335,10 @@ def measure_queries(ep: Endpoint, samples: int = 3) -> None:
         send(client, t)
         with CaptureQueriesContext(connection) as ctx:
             r = send(client, t)
-        ep.queries.append(len(ctx.captured_queries))
+        # gunicorn serves the two references without middleware (lus/bench/wsgi.py): no
+        # query there, whatever the test client's full stack reads.
+        served_bare = t.path in ("/bench/raw", "/bench/bare")
+        ep.queries.append(0 if served_bare else len(ctx.captured_queries))
         ep.statuses.append(r.status_code)
         explain(ep, ctx.captured_queries)
 
@@ -348,6 +387,89 @@ def profile(ep: Endpoint, requests: int = 10) -> None:
         )
         shares[part] = min(1.0, seconds / elapsed) if elapsed else 0.0
     ep.profile = shares
+
+
+def _backend_cpu_ns() -> int:
+    """On-CPU time of this connection's PostgreSQL backend process so far (same machine:
+    /proc/<pid>/schedstat, nanoseconds); 0 where it cannot be read."""
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            pid = cur.fetchone()[0]
+        with open(f"/proc/{pid}/schedstat", encoding="ascii") as fh:
+            return int(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _environ(t: Target) -> dict:
+    """The WSGI environ of a target's request as wrk sends it (behind the TLS proxy)."""
+    import io
+    import sys
+
+    path, _sep, query = t.path.partition("?")
+    body = t.body.replace("{rev}", str(t.revision)).encode()
+    return {
+        "REQUEST_METHOD": t.method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={t.session}; "
+        f"{settings.CSRF_COOKIE_NAME}={t.csrf}",
+        "HTTP_X_CSRFTOKEN": t.csrf,
+        "HTTP_X_LUS_AUTOSAVE": "1",
+        "HTTP_REFERER": "https://127.0.0.1/",
+        "REMOTE_ADDR": "127.0.0.1",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.url_scheme": "http",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+
+
+def cpu_cost(ep: Endpoint, requests: int = 60) -> None:
+    """CPU milliseconds per request through ``lus.bench.wsgi.application`` (what gunicorn
+    serves, middleware and all, minus gunicorn's HTTP parsing), split into the app process and
+    its PostgreSQL backend. CPU time, unlike latency, hardly moves when other work shares the
+    machine, so the ratios between pages stay comparable from run to run. A POST target
+    carries the revision its previous answer gave (a real save every time)."""
+    import json as _json
+
+    from lus.bench.wsgi import application
+
+    targets = ep.targets[: max(1, min(len(ep.targets), 16))]
+    status: list[str] = []
+
+    def one(t: Target) -> None:
+        body = application(_environ(t), lambda s, _h, _e=None: status.append(s))
+        content = b"".join(body)
+        if hasattr(body, "close"):
+            body.close()
+        if t.method == "POST" and content.startswith(b"{"):
+            t.revision = _json.loads(content).get("revision", t.revision) or t.revision
+
+    for t in targets:  # warm: caches, compiled templates, the connection
+        one(t)
+    # The same backend throughout (CONN_MAX_AGE would reconnect in the middle of the run).
+    close_at, connection.close_at = connection.close_at, None
+    try:
+        db0, app0 = _backend_cpu_ns(), time.process_time()
+        for i in range(requests):
+            one(targets[i % len(targets)])
+        app = (time.process_time() - app0) * 1000 / requests
+        db = max(0, _backend_cpu_ns() - db0) / 1e6 / requests
+    finally:
+        connection.close_at = close_at
+    ep.cpu = {"app_ms": app, "db_ms": db, "total_ms": app + db, "status": status[-1]}
 
 
 def explain(ep: Endpoint, queries: list[dict]) -> None:
@@ -428,7 +550,10 @@ def pdf_times(n: int) -> dict:
         pipeline.append(time.perf_counter() - t0)
     for _ in range(n):
         t0 = time.perf_counter()
-        HTML(string="<p>LUS</p>").write_pdf(pdf_variant=pdf_variant())
+        # Tagged like the app's documents (the accessible PDF/A variant needs a language).
+        HTML(string='<html lang="da"><title>LUS</title><p>LUS</p></html>').write_pdf(
+            pdf_variant=pdf_variant(), pdf_tags=True
+        )
         one.append(time.perf_counter() - t0)
     return {
         "n": n,

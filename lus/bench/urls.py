@@ -7,4 +7,6 @@ urlpatterns = [
     path("floor", views.floor, name="floor"),
     path("floor-queries", views.floor_queries, name="floor_queries"),
     path("floor-layout", views.floor_layout, name="floor_layout"),
+    path("bare", views.bare, name="bare"),
+    path("raw", views.raw, name="raw"),
 ]

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from lus.frameworks.models import FrameworkVersion, Question
-from lus.plans.models import PlanItemEvaluation
 
-from .models import MAX_TEXT_LENGTH, Conversation
-from .services import AnswerInput, Booking, EvaluationInput
+from .extensions import EvaluationInput, evaluation_statuses
+from .models import MAX_TEXT_LENGTH, Conversation, Role
+from .services import AnswerInput, Booking
 
 PREFIX = "q-"
 EVAL_PREFIX = "eval-"
@@ -101,7 +101,7 @@ def parse_preparation(post, questions: list[Question], item_ids: set[int]) -> Pr
             data.add_error(
                 f"{EVAL_PREFIX}{item_id}", _("The answer contains characters that cannot be saved.")
             )
-        elif status and status not in PlanItemEvaluation.Status.values:
+        elif status and status not in {value for value, _label in evaluation_statuses()}:
             data.add_error(f"{EVAL_PREFIX}{item_id}", _("Choose a status from the list."))
         else:
             data.evaluations.append(EvaluationInput(item_id, text.replace("\r\n", "\n"), status))
@@ -115,53 +115,11 @@ def _too_long(length: int) -> str:
 
 
 def _clean_answer(question: Question, values: list[str]) -> tuple[AnswerInput | None, str | None]:
-    values = [v for v in values if v is not None]
-    answer = AnswerInput(question)
-    t = question.type
-    if t == Question.Type.KEYWORDS:
-        allowed = {o.pk for o in question.options.all()}
-        picked = []
-        for v in values:
-            oid = _int(v)
-            if oid is None or oid not in allowed:
-                return None, _("Choose keywords from the list.")
-            if oid not in picked:
-                picked.append(oid)
-        if len(picked) > question.pick:
-            return None, ngettext(
-                "Choose exactly %(n)s keyword (you chose %(count)s).",
-                "Choose exactly %(n)s keywords (you chose %(count)s).",
-                question.pick,
-            ) % {"n": question.pick, "count": len(picked)}
-        answer.keywords = picked
-        return answer, None
-    if len(values) > 1:
-        return None, _("Give only one answer.")
-    value = values[0] if values else ""
-    if t == Question.Type.SCALE:
-        if value.strip() == "":
-            return answer, None
-        number = _int(value)
-        if number is None or not (question.scale_min <= number <= question.scale_max):
-            return None, _("Choose a value from %(min)s to %(max)s.") % {
-                "min": question.scale_min,
-                "max": question.scale_max,
-            }
-        answer.scale_value = number
-    elif t == Question.Type.CHOICE:
-        if value.strip() == "":
-            return answer, None
-        oid = _int(value)
-        if oid is None or oid not in {o.pk for o in question.options.all()}:
-            return None, _("Choose one of the options.")
-        answer.option_id = oid
-    else:
-        if "\x00" in value:
-            return None, _("The answer contains characters that cannot be saved.")
-        if len(value) > MAX_TEXT_LENGTH:
-            return None, _too_long(len(value))
-        answer.text = value.replace("\r\n", "\n")
-    return answer, None
+    """The question's type cleans the posted values (lus.frameworks.question_types)."""
+    fields, error = question.question_type.clean_answer(question, values)
+    if error:
+        return None, error
+    return AnswerInput(question, **fields), None
 
 
 # --- the leader's leader: invitation and team customisation -----------------------------------
@@ -208,14 +166,14 @@ class InvitationForm(forms.Form):
             self.fields["minutes_by"].choices = [
                 ("", gettext_lazy("No minutes")),
                 (
-                    "leader",
+                    Role.LEADER,
                     gettext_lazy("Written by the leader (%(name)s)")
                     % {"name": conversation.leader},
                 ),
                 (
-                    "leaders_leader",
+                    Role.LEADERS_LEADER,
                     gettext_lazy("Written by the leader's leader (%(name)s)")
-                    % {"name": conversation.conductor},
+                    % {"name": conversation.leaders_leader},
                 ),
             ]
             if version.minutes == FrameworkVersion.Minutes.OPTIONAL_WRITER_AGREED:

@@ -15,16 +15,18 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Conversation
+from lus.frameworks.models import FrameworkVersion
+
+from .models import Conversation, Role
 
 PRODID = "-//LUS//Lederudviklingssamtaler//DA"
 
 
 def _summary(conversation: Conversation) -> str:
-    return _("LUS %(year)s: %(leader)s and %(conductor)s") % {
+    return _("LUS %(year)s: %(leader)s and %(leaders_leader)s") % {
         "year": conversation.year,
         "leader": conversation.leader.name,
-        "conductor": conversation.conductor.name,
+        "leaders_leader": conversation.leaders_leader.name,
     }
 
 
@@ -37,12 +39,12 @@ def _place(conversation: Conversation) -> str:
 
 
 def _minutes_line(conversation: Conversation) -> str:
-    if conversation.version.minutes == "none":
+    if conversation.version.minutes == FrameworkVersion.Minutes.NONE:
         return ""
-    if conversation.minutes_by == "leader":
+    if conversation.minutes_by == Role.LEADER:
         return _("Minutes are written by %(name)s.") % {"name": conversation.leader.name}
-    if conversation.minutes_by == "leaders_leader":
-        return _("Minutes are written by %(name)s.") % {"name": conversation.conductor.name}
+    if conversation.minutes_by == Role.LEADERS_LEADER:
+        return _("Minutes are written by %(name)s.") % {"name": conversation.leaders_leader.name}
     return _("No minutes are written.")
 
 
@@ -72,8 +74,10 @@ def invitation_ics(conversation: Conversation, *, link: str) -> bytes:
     event.add("description", description)
     event.add("url", link)
     event.add("status", "CONFIRMED")
-    organizer = icalendar.vCalAddress(f"mailto:{conversation.conductor.email or 'lus@localhost'}")
-    organizer.params["cn"] = icalendar.vText(conversation.conductor.name)
+    organizer = icalendar.vCalAddress(
+        f"mailto:{conversation.leaders_leader.email or 'lus@localhost'}"
+    )
+    organizer.params["cn"] = icalendar.vText(conversation.leaders_leader.name)
     event.add("organizer", organizer)
     attendee = icalendar.vCalAddress(f"mailto:{conversation.leader.email}")
     attendee.params["cn"] = icalendar.vText(conversation.leader.name)
@@ -91,10 +95,10 @@ def invitation_email(conversation: Conversation, *, link: str, rebooking: bool) 
         local = timezone.localtime(conversation.scheduled_at)
         when = date_format(local, "l j. F Y \\k\\l. H:i")
         subject = (
-            _("Changed time: LUS %(year)s with %(conductor)s")
+            _("Changed time: LUS %(year)s with %(leaders_leader)s")
             if rebooking
-            else _("Invitation: LUS %(year)s with %(conductor)s")
-        ) % {"year": conversation.year, "conductor": conversation.conductor.name}
+            else _("Invitation: LUS %(year)s with %(leaders_leader)s")
+        ) % {"year": conversation.year, "leaders_leader": conversation.leaders_leader.name}
         lines = [
             _("Dear %(name)s,") % {"name": conversation.leader.get_short_name()},
             "",
@@ -123,7 +127,7 @@ def invitation_email(conversation: Conversation, *, link: str, rebooking: bool) 
             _("The calendar invitation is attached."),
             "",
             _("Kind regards"),
-            conversation.conductor.name,
+            conversation.leaders_leader.name,
         ]
         ics = invitation_ics(conversation, link=link)
     message = EmailMessage(
@@ -131,7 +135,7 @@ def invitation_email(conversation: Conversation, *, link: str, rebooking: bool) 
         body="\n".join(lines),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[conversation.leader.email],
-        reply_to=[conversation.conductor.email] if conversation.conductor.email else None,
+        reply_to=[conversation.leaders_leader.email] if conversation.leaders_leader.email else None,
     )
     message.attach("invitation.ics", ics, "text/calendar; method=REQUEST; charset=UTF-8")
     return message

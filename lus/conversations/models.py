@@ -1,8 +1,9 @@
 """Conversations (one LUS per leader per year) and each party's preparation.
 
-A conversation pins the framework version (and the conductor's team customisation) it was
-created with, so what it shows never changes when HR publishes a new version. Status only moves
-forward, through the service functions in ``services.py``.
+A conversation pins the framework version (and the leaders_leader's team customisation) it was
+created with, so what it shows never changes when HR publishes a new version. Status moves
+forward through the service functions in ``services.py``; the one step back is reopening an
+agreed plan (back to "held").
 
 Answers are one row per (preparation, question): concurrent edits of *different* answers never
 touch the same row. The preparation's ``revision`` counter guards against two tabs overwriting
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lus.core.errors import DomainError
 from lus.tenants.models import TenantOwned
 
 #: A sane upper bound for one free-text answer.
@@ -25,6 +27,13 @@ MAX_TEXT_LENGTH = 10_000
 class Role(models.TextChoices):
     LEADER = "leader", _("Leader")
     LEADERS_LEADER = "leaders_leader", _("Leader's leader")
+
+
+class NotAParty(DomainError):
+    """The user is neither the conversation's leader nor its leader's leader."""
+
+    http_status = 403
+    message = _("Only the leader and the leader's leader take part in this conversation.")
 
 
 class Conversation(TenantOwned):
@@ -46,7 +55,7 @@ class Conversation(TenantOwned):
         related_name="conversations",
         verbose_name=_("leader"),
     )
-    conductor = models.ForeignKey(
+    leaders_leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="conducted_conversations",
@@ -77,7 +86,7 @@ class Conversation(TenantOwned):
     held_at = models.DateTimeField(_("held at"), null=True, blank=True)
     plan_agreed_at = models.DateTimeField(_("plan agreed at"), null=True, blank=True)
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
-    # Booking (set by the invitation; issue 5 adds the invitation flow).
+    # Booking (set by the invitation).
     scheduled_at = models.DateTimeField(_("date and time"), null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
     location = models.CharField(_("place"), max_length=200, blank=True)
@@ -91,6 +100,15 @@ class Conversation(TenantOwned):
         choices=[("", _("No minutes")), *Role.choices],
     )
     invitation_message = models.TextField(_("message"), blank=True, max_length=5_000)
+    #: When both parties had first picked their keywords (Albertslund: they then see each
+    #: other's before the conversation, and are told by e-mail once).
+    keywords_exchanged_at = models.DateTimeField(
+        _("keywords exchanged at"), null=True, blank=True, editable=False
+    )
+    #: The leader's answer to the offer of a senior conversation (None = not answered).
+    senior_conversation_wanted = models.BooleanField(
+        _("wants a senior conversation"), null=True, blank=True
+    )
     # The calendar invitation: one UID for the conversation's whole life, SEQUENCE bumped on
     # every rebooking so calendars update the existing event instead of adding one.
     ics_uid = models.CharField(_("calendar UID"), max_length=100, blank=True, editable=False)
@@ -109,8 +127,8 @@ class Conversation(TenantOwned):
                 violation_error_message=_("The leader already has a LUS this year."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(leader=models.F("conductor")),
-                name="conversation_conductor_not_leader",
+                condition=~models.Q(leader=models.F("leaders_leader")),
+                name="conversation_leaders_leader_not_leader",
                 violation_error_message=_("A leader cannot hold their own LUS."),
             ),
         ]
@@ -122,14 +140,33 @@ class Conversation(TenantOwned):
         super().clean()
         if self.version_id and not self.version.is_published:
             raise ValidationError({"version": _("Choose a published framework version.")})
-        if self.conductor_id and self.leader_id and self.conductor_id == self.leader_id:
-            raise ValidationError({"conductor": _("A leader cannot hold their own LUS.")})
+        if self.leaders_leader_id and self.leader_id and self.leaders_leader_id == self.leader_id:
+            raise ValidationError({"leaders_leader": _("A leader cannot hold their own LUS.")})
 
     def status_index(self) -> int:
         return self.ORDER.index(self.status)
 
     def is_before(self, status: str) -> bool:
         return self.status_index() < self.ORDER.index(status)
+
+    def role_of(self, user) -> Role:
+        """The user's role in this conversation; ``NotAParty`` if they have none."""
+        if self.leader_id == user.pk:
+            return Role.LEADER
+        if self.leaders_leader_id == user.pk:
+            return Role.LEADERS_LEADER
+        raise NotAParty
+
+    @property
+    def senior_offer(self) -> bool:
+        """The municipality offers a senior conversation and the leader has the age for it
+        (on the day of the conversation, else today)."""
+        from django.utils import timezone
+
+        senior_from = self.municipality.senior_conversation_age
+        day = timezone.localdate(self.scheduled_at) if self.scheduled_at else timezone.localdate()
+        age = self.leader.age_on(day)
+        return bool(senior_from and age is not None and age >= senior_from)
 
     @property
     def is_open_for_preparation(self) -> bool:
@@ -207,3 +244,82 @@ class Answer(TenantOwned):
             and self.option_id is None
             and not self.keywords
         )
+
+
+# --- written during the conversation (co-edited on the conversation view) -------------------
+class OfConversation:
+    """Whose data it is (for audit and ``subject_of``): the conversation's leader."""
+
+    conversation: Conversation  # the subclass's foreign key
+
+    @property
+    def leader(self):
+        return self.conversation.leader
+
+
+class ConversationState(TenantOwned):
+    """Per-conversation settings chosen during the meeting (Norddjurs: the dimension to start
+    with)."""
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="plan_state"
+    )
+    start_section = models.ForeignKey(
+        "frameworks.Section",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("start with"),
+    )
+
+    class Meta:
+        # The tables keep the names they had when the plans app held these models.
+        db_table = "plans_conversationstate"
+        verbose_name = _("conversation state")
+        verbose_name_plural = _("conversation states")
+
+
+class SectionNote(OfConversation, TenantOwned):
+    """The notes both parties take on one section during the conversation (co-edited)."""
+
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="section_notes"
+    )
+    section = models.ForeignKey("frameworks.Section", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("notes"), blank=True, max_length=10_000)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "plans_sectionnote"
+        verbose_name = _("section notes")
+        verbose_name_plural = _("section notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "section"], name="sectionnote_one_per_section"
+            )
+        ]
+
+
+class Minutes(OfConversation, TenantOwned):
+    """The minutes ("referat") of a conversation, written by the agreed writer
+    (``Conversation.minutes_by``); the other party reads them. Filed with the plan."""
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="minutes"
+    )
+    text = models.TextField(_("minutes"), blank=True, max_length=50_000)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "plans_minutes"
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 
 from lus.frameworks.models import Question, Section
 from lus.frameworks.selectors import effective_questions
 
+from . import extensions
+from .extensions import PreviousPlan
 from .models import Answer, Conversation, Preparation, Role
 
 #: Which questions each role answers.
-ANSWERED_BY = {
+ANSWERED_BY: dict[str, list[Question.AnsweredBy]] = {
     Role.LEADER: [Question.AnsweredBy.LEADER, Question.AnsweredBy.BOTH],
     Role.LEADERS_LEADER: [Question.AnsweredBy.LEADERS_LEADER, Question.AnsweredBy.BOTH],
 }
@@ -28,6 +31,7 @@ class Group:
 class SectionView:
     section: Section
     groups: list[Group]
+    next_section: Section | None = None
 
     @property
     def questions(self) -> list[Question]:
@@ -36,8 +40,8 @@ class SectionView:
 
 def conversations_for_user(user):
     return Conversation.objects.select_related(
-        "version", "leader", "conductor", "customisation"
-    ).filter(Q(leader=user) | Q(conductor=user))
+        "version", "leader", "leaders_leader", "customisation"
+    ).filter(Q(leader=user) | Q(leaders_leader=user))
 
 
 def preparation_structure(
@@ -61,7 +65,9 @@ def preparation_structure(
             if not groups or groups[-1].title != q.group:
                 groups.append(Group(q.group))
             groups[-1].questions.append(q)
-        if any(q.is_answerable for g in groups for q in g.questions):
+        # A section of reading only (Randers' theory on "Broen") is shown where the
+        # framework places it, like any section with questions.
+        if groups:
             result.append(SectionView(section, groups))
     return result
 
@@ -81,33 +87,18 @@ def answers_of(preparation: Preparation | None) -> dict[int, Answer]:
     return {a.question_id: a for a in Answer.objects.filter(preparation=preparation)}
 
 
-def previous_plan(conversation: Conversation):
+def previous_plan(conversation: Conversation) -> PreviousPlan | None:
     """The plan to evaluate in this conversation: the leader's continuing plan, or the plan of
-    their most recent earlier LUS. Returns (plan, items, evaluations by item id) or None."""
-    from lus.plans.models import Plan
-    from lus.plans.selectors import plan_items
-
-    plans = Plan.objects.filter(
-        leader_id=conversation.leader_id, conversation__year__lt=conversation.year
-    ).select_related("conversation", "version")
-    if conversation.version.plan_continues:
-        plans = plans.filter(continues=True)
-    plan = plans.order_by("-conversation__year").first()
-    if plan is None:
-        return None
-    # The points with this conversation's evaluations in the same query, activities prefetched.
-    items = plan_items(
-        [plan.pk], evaluated_in=conversation, before_year=(plan.pk, conversation.year)
-    )
-    evaluations = {i.pk: i.evaluation for i in items if i.evaluation is not None}
-    return plan, items, evaluations
+    their most recent earlier LUS, with this conversation's evaluations (provided by plans
+    through ``extensions``)."""
+    return extensions.previous_plan(conversation)
 
 
 def my_lus(user, year: int) -> dict:
     """The leader's start page: this year's LUS and the earlier ones (with their plans)."""
     mine = list(
         Conversation.objects.filter(leader=user)
-        .select_related("version", "conductor", "plan")
+        .select_related("version", "leaders_leader", "plan")
         .order_by("-year")
     )
     current = next((c for c in mine if c.year == year), None)
@@ -121,8 +112,8 @@ def conducted_this_year(user, year: int) -> dict[int, Conversation]:
     """Leader id -> this year's conversation, for the leader's leader's list of reports."""
     return {
         c.leader_id: c
-        for c in Conversation.objects.filter(conductor=user, year=year).only(
-            "pk", "leader_id", "status", "scheduled_at", "year", "conductor_id"
+        for c in Conversation.objects.filter(leaders_leader=user, year=year).only(
+            "pk", "leader_id", "status", "scheduled_at", "year", "leaders_leader_id"
         )
     }
 
@@ -134,7 +125,8 @@ class ReportRow:
 
     person: object
     conversation: Conversation | None = None
-    last_plan: object | None = None  # last year's plan (or the continuing plan), if any
+    # last year's plan (or the continuing plan), if any: a plans.Plan, which this app cannot import
+    last_plan: Any = None
     overdue_follow_ups: int = 0
     age: int | None = None
     senior_hint: bool = False
@@ -144,33 +136,10 @@ class ReportRow:
         return bool(self.last_plan and self.last_plan.agreed_at)
 
 
-def overdue_follow_ups(leader_ids: list[int], today) -> dict[int, int]:
-    """Leader id -> number of follow-ups (``plans.FollowUp``, made from the agreed plan's
-    follow-up dates) whose date has passed, from the plan currently followed up (last year's,
-    this year's or the continuing one), leaving out development points marked done or dropped.
-    One query."""
-    from django.db.models import Count
-
-    from lus.plans.models import FollowUp, PlanItem
-
-    rows = (
-        FollowUp.objects.filter(plan__leader_id__in=leader_ids, date__lt=today)
-        .filter(Q(plan__conversation__year__gte=today.year - 1) | Q(plan__continues=True))
-        .exclude(
-            source__item__status__in=[PlanItem.Status.DONE, PlanItem.Status.DROPPED],
-        )
-        .values("plan__leader_id")
-        .annotate(n=Count("pk"))
-    )
-    return {r["plan__leader_id"]: r["n"] for r in rows}
-
-
 def my_reports(user, today) -> list[ReportRow]:
     """The leader's leader's direct reports with this year's LUS, last year's plan, overdue
     follow-ups and the senior-conversation hint. A constant number of queries (4) whatever the
-    number of reports."""
-    from lus.plans.models import Plan
-
+    number of reports (the plan columns come from plans, through ``extensions``)."""
     year = today.year
     reports = list(
         user.reports.filter(is_active=True)
@@ -183,19 +152,12 @@ def my_reports(user, today) -> list[ReportRow]:
     conversations = {
         c.leader_id: c
         for c in Conversation.objects.filter(leader_id__in=ids, year=year).select_related(
-            "conductor"
+            "leaders_leader"
         )
     }
     # Last year's plan; for a continuing plan (Høje-Taastrup) the newest earlier one.
-    plans: dict[int, Plan] = {}
-    for plan in (
-        Plan.objects.filter(leader_id__in=ids, conversation__year__lt=year)
-        .filter(Q(conversation__year=year - 1) | Q(continues=True))
-        .select_related("conversation")
-        .order_by("conversation__year")
-    ):
-        plans[plan.leader_id] = plan  # the newest wins
-    overdue = overdue_follow_ups(ids, today)
+    plans = extensions.last_plans(ids, year)
+    overdue = extensions.overdue_follow_ups(ids, today)
     rows = []
     for person in reports:
         age = person.age_on(today)
@@ -241,7 +203,46 @@ def team_questions(version, customisation) -> list[tuple[Section, list[Question]
             q.is_own = False
             questions.append(q)
         for q in added.get(section.pk, []):
-            q.removed, q.reworded, q.is_own = False, "", True
+            # display-only attributes, not fields (the stubs cannot know them)
+            q.removed, q.reworded, q.is_own = False, "", True  # type: ignore[attr-defined]
             questions.append(q)
         result.append((section, questions))
     return result
+
+
+@dataclass
+class SectionProgress:
+    section: Section
+    answered: int
+    total: int
+    mandatory_open: list[Question]
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total and not self.mandatory_open
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+
+def _is_answered(question: Question, answer: Answer | None) -> bool:
+    if answer is None or answer.is_empty:
+        return False
+    if question.type == Question.Type.KEYWORDS:
+        return len(answer.keywords) == question.pick
+    return True
+
+
+def preparation_progress(
+    sections: list[SectionView], answers: dict[int, Answer]
+) -> list[SectionProgress]:
+    """Per section: how many questions are answered and which mandatory ones are still open
+    (the preparation's overview; no queries: the answers are already loaded)."""
+    progress = []
+    for s in sections:
+        answerable = [q for q in s.questions if q.is_answerable]
+        answered = [q for q in answerable if _is_answered(q, answers.get(q.pk))]
+        open_mandatory = [q for q in answerable if q.mandatory and q not in answered]
+        progress.append(SectionProgress(s.section, len(answered), len(answerable), open_mandatory))
+    return progress

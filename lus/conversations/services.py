@@ -1,27 +1,37 @@
-"""Side effects on conversations and preparations. Status only moves forward, here."""
+"""Side effects on conversations and preparations. Status moves forward here; the one step back
+is ``conversation_reopen_plan`` (an agreed plan reopened)."""
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lus.accounts.models import User
+from lus.audit.models import AuditEvent
+from lus.audit.services import audit_record
 from lus.frameworks.models import FrameworkVersion, Question, Section, TeamCustomisation
 
+from . import extensions
+from .extensions import EvaluationInput
 from .models import MAX_TEXT_LENGTH, Answer, Conversation, Preparation, Role
+from .signals import conversation_status_changed
 
 S = Conversation.Status
 
 
 class ConversationStatusError(ValidationError):
-    """An illegal status change (backwards, or skipping what must come first)."""
+    """An illegal status change (backwards, or skipping what must come first): 409."""
+
+    http_status = 409
 
 
 class PreparationConflict(Exception):
@@ -32,17 +42,24 @@ class PreparationConflict(Exception):
         self.preparation = preparation
 
 
-def _advance(conversation: Conversation, to: str, allowed_from: set[str], **stamps) -> Conversation:
+def _advance(
+    conversation: Conversation, to: str, allowed_from: set[str], *, stamp: str | None = None
+) -> Conversation:
+    """Move the conversation to status ``to`` (only from ``allowed_from``); ``stamp``: the
+    timestamp field to set to now (``"held_at"``), if any."""
     if conversation.status not in allowed_from:
         raise ConversationStatusError(
             _("The LUS cannot go from “%(from)s” to “%(to)s”.")
             % {"from": conversation.get_status_display(), "to": S(to).label}
         )
+    old_status = conversation.status
     conversation.status = to
-    now = timezone.now()
-    for name in stamps:
-        setattr(conversation, name, now)
-    conversation.save(update_fields=["status", "updated_at", *stamps])
+    fields = ["status", "updated_at"]
+    if stamp is not None:
+        setattr(conversation, stamp, timezone.now())
+        fields.append(stamp)
+    conversation.save(update_fields=fields)
+    conversation_status_changed.send(Conversation, conversation=conversation, old_status=old_status)
     return conversation
 
 
@@ -50,7 +67,7 @@ def _advance(conversation: Conversation, to: str, allowed_from: set[str], **stam
 def conversation_create(
     *,
     leader: User,
-    conductor: User,
+    leaders_leader: User,
     year: int,
     version: FrameworkVersion,
     customisation: TeamCustomisation | None = None,
@@ -59,23 +76,27 @@ def conversation_create(
         raise ValidationError(
             {"customisation": _("The team customisation belongs to another framework version.")}
         )
+    municipality = leader.municipality
+    if municipality is None:  # a platform account has no LUS
+        raise ValidationError(Conversation._meta.get_field("municipality").error_messages["null"])
     conversation = Conversation(
-        municipality_id=leader.municipality_id,
+        municipality=municipality,
         leader=leader,
-        conductor=conductor,
+        leaders_leader=leaders_leader,
         year=year,
         version=version,
         customisation=customisation,
-        duration_minutes=leader.municipality.conversation_duration_minutes,
+        duration_minutes=municipality.conversation_duration_minutes,
     )
     conversation.full_clean()
     conversation.save()
+    conversation_status_changed.send(Conversation, conversation=conversation, old_status=None)
     return conversation
 
 
 @transaction.atomic
 def conversation_invite(*, conversation: Conversation) -> Conversation:
-    return _advance(conversation, S.INVITED, {S.CREATED}, invited_at=None)
+    return _advance(conversation, S.INVITED, {S.CREATED}, stamp="invited_at")
 
 
 @transaction.atomic
@@ -85,28 +106,28 @@ def conversation_start_preparing(*, conversation: Conversation) -> Conversation:
 
 @transaction.atomic
 def conversation_mark_shared(*, conversation: Conversation) -> Conversation:
-    return _advance(conversation, S.SHARED, {S.CREATED, S.INVITED, S.PREPARING}, shared_at=None)
+    return _advance(conversation, S.SHARED, {S.CREATED, S.INVITED, S.PREPARING}, stamp="shared_at")
 
 
 @transaction.atomic
 def conversation_hold(*, conversation: Conversation) -> Conversation:
-    return _advance(conversation, S.HELD, {S.INVITED, S.PREPARING, S.SHARED}, held_at=None)
+    return _advance(conversation, S.HELD, {S.INVITED, S.PREPARING, S.SHARED}, stamp="held_at")
 
 
 @transaction.atomic
 def conversation_agree_plan(*, conversation: Conversation) -> Conversation:
-    return _advance(conversation, S.PLAN_AGREED, {S.HELD}, plan_agreed_at=None)
+    return _advance(conversation, S.PLAN_AGREED, {S.HELD}, stamp="plan_agreed_at")
 
 
 @transaction.atomic
 def conversation_file(*, conversation: Conversation) -> Conversation:
-    return _advance(conversation, S.FILED, {S.PLAN_AGREED}, filed_at=None)
+    return _advance(conversation, S.FILED, {S.PLAN_AGREED}, stamp="filed_at")
 
 
 @transaction.atomic
 def conversation_reopen_plan(*, conversation: Conversation) -> Conversation:
     """The one step back: an agreed (or filed) plan reopened (with a recorded reason, see
-    ``lus.plans.services.plan_reopen``) makes the conversation "held" again. Records filed
+    the plan's reopening) makes the conversation "held" again. Records filed
     before stay as they are; filing again creates a new one."""
     _advance(conversation, S.HELD, {S.PLAN_AGREED, S.FILED})
     conversation.plan_agreed_at = None
@@ -173,13 +194,6 @@ class AnswerInput:
         )
 
 
-@dataclass
-class EvaluationInput:
-    item_id: int
-    text: str = ""
-    status: str = ""
-
-
 @transaction.atomic
 def preparation_save(
     *,
@@ -187,7 +201,7 @@ def preparation_save(
     base_revision: int,
     answers: list[AnswerInput],
     existing: dict[int, Answer],
-    evaluations: list[EvaluationInput] = (),
+    evaluations: Sequence[EvaluationInput] = (),
     existing_evaluations: dict | None = None,
 ) -> Preparation:
     """Save a draft (mandatory questions may be empty). Refuses a save based on an old revision.
@@ -251,22 +265,79 @@ def preparation_save(
     for created in to_create:
         existing[created.question_id] = created
     if evaluations:
-        from lus.plans.models import PlanItemEvaluation
-        from lus.plans.services import evaluations_save
-
-        if existing_evaluations is None:
-            existing_evaluations = {
-                e.item_id: e
-                for e in PlanItemEvaluation.objects.filter(
-                    conversation=conversation, item_id__in=[e.item_id for e in evaluations]
-                )
-            }
-        evaluations_save(
+        # The earlier plan's points (plans saves them; see ``extensions``).
+        extensions.evaluations_save(
             conversation=conversation, evaluations=evaluations, existing=existing_evaluations
         )
     if preparation.role == Role.LEADER and conversation.status in (S.CREATED, S.INVITED):
         conversation_start_preparing(conversation=conversation)
+    if conversation.keywords_exchanged_at is None and any(
+        a.question.type == Question.Type.KEYWORDS
+        and a.question.answered_by == Question.AnsweredBy.BOTH
+        for a in answers
+    ):
+        conversation_exchange_keywords(conversation=conversation)
     return preparation
+
+
+def shared_keyword_questions(conversation: Conversation) -> list[Question]:
+    """The keyword questions both parties answer (Albertslund's three "stikord")."""
+    from .selectors import conversation_questions
+
+    if not conversation.version.both_prepare:
+        return []
+    return [
+        q
+        for _section, questions in conversation_questions(conversation)
+        for q in questions
+        if q.type == Question.Type.KEYWORDS and q.answered_by == Question.AnsweredBy.BOTH
+    ]
+
+
+def keywords_by_role(
+    conversation: Conversation, questions: list[Question] | None = None
+) -> dict[str, dict[int, list[int]]] | None:
+    """Each party's picked keyword ids per shared keyword question, once BOTH have picked
+    exactly the number asked for every such question; else None."""
+    if questions is None:
+        questions = shared_keyword_questions(conversation)
+    elif not conversation.version.both_prepare:
+        questions = []
+    else:
+        questions = [
+            q
+            for q in questions
+            if q.type == Question.Type.KEYWORDS and q.answered_by == Question.AnsweredBy.BOTH
+        ]
+    if not questions:
+        return None
+    picked: dict[str, dict[int, list[int]]] = {Role.LEADER: {}, Role.LEADERS_LEADER: {}}
+    for role, question_id, keywords in Answer.objects.filter(
+        preparation__conversation=conversation, question__in=questions
+    ).values_list("preparation__role", "question_id", "keywords"):
+        picked[role][question_id] = keywords
+    for q in questions:
+        for role in picked:
+            if len(picked[role].get(q.pk) or []) != q.pick:
+                return None
+    return picked
+
+
+def conversation_exchange_keywords(*, conversation: Conversation) -> bool:
+    """Once both have picked their keywords: record it and e-mail both (without the keywords)
+    that they can now see each other's. Only the first time; returns whether it happened."""
+    if keywords_by_role(conversation) is None:
+        return False
+    now = timezone.now()
+    first = Conversation.objects.filter(
+        pk=conversation.pk, keywords_exchanged_at__isnull=True
+    ).update(keywords_exchanged_at=now)
+    conversation.keywords_exchanged_at = now
+    if first:
+        from .notifications import notify_keywords_exchanged
+
+        transaction.on_commit(lambda: notify_keywords_exchanged(conversation=conversation))
+    return bool(first)
 
 
 def missing_mandatory(questions: list[Question], answers: dict[int, Answer]) -> list[Question]:
@@ -316,27 +387,32 @@ def preparation_share(
 
 
 @transaction.atomic
-def conversation_create_for_report(*, conductor: User, leader: User, year: int) -> Conversation:
+def conversation_create_for_report(
+    *, leaders_leader: User, leader: User, year: int
+) -> Conversation:
     """This year's LUS for a direct report, on the municipality's current framework version
-    with the conductor's team customisation (if they made one) pinned."""
+    with the leaders_leader's team customisation (if they made one) pinned."""
     from lus.frameworks.services import framework_current_version
 
-    if leader.manager_id != conductor.pk:
+    if leader.manager_id != leaders_leader.pk:
         raise ValidationError(_("You can only create a LUS for your own leaders."))
     existing = Conversation.objects.filter(leader=leader, year=year).first()
     if existing is not None:
         raise ValidationError(
             _("%(name)s already has a LUS in %(year)s.") % {"name": leader.name, "year": year}
         )
-    version = framework_current_version(municipality=leader.municipality)
+    municipality = leader.municipality
+    version = (
+        framework_current_version(municipality=municipality) if municipality is not None else None
+    )
     if version is None:
         raise ValidationError(
             _("Your municipality has not published a question framework yet. Contact HR.")
         )
-    customisation = TeamCustomisation.objects.filter(version=version, owner=conductor).first()
+    customisation = TeamCustomisation.objects.filter(version=version, owner=leaders_leader).first()
     return conversation_create(
         leader=leader,
-        conductor=conductor,
+        leaders_leader=leaders_leader,
         year=year,
         version=version,
         customisation=customisation,
@@ -352,7 +428,7 @@ def customisation_locked_by(*, version: FrameworkVersion, owner: User) -> list[C
     """The owner's conversations on the version whose preparation is under way."""
     return list(
         Conversation.objects.filter(
-            conductor=owner,
+            leaders_leader=owner,
             version=version,
             customisation__owner=owner,
             status__in=CUSTOMISATION_LOCKING,
@@ -412,7 +488,9 @@ def team_customise(
             raise ValidationError({"text": _("Write the question.")})
         if len(text) > 2_000:
             raise ValidationError({"text": _("The question is too long.")})
-        scale = {}
+        scale_min: int | None = None
+        scale_max: int | None = None
+        scale_min_label = scale_max_label = ""
         if type == Question.Type.SCALE:
             # The framework's own scale (e.g. 1-10 in Norddjurs), so answers look alike.
             like = (
@@ -422,20 +500,25 @@ def team_customise(
                 .order_by("section__order", "order", "pk")
                 .first()
             )
-            scale = {
-                "scale_min": like.scale_min if like else 1,
-                "scale_max": like.scale_max if like else 5,
-                "scale_min_label": like.scale_min_label if like else "",
-                "scale_max_label": like.scale_max_label if like else "",
-            }
+            scale_min = like.scale_min if like else 1
+            scale_max = like.scale_max if like else 5
+            scale_min_label = like.scale_min_label if like else ""
+            scale_max_label = like.scale_max_label if like else ""
         fw.customisation_add_question(
-            customisation=customisation, section=section, text=text.strip(), type=type, **scale
+            customisation=customisation,
+            section=section,
+            text=text.strip(),
+            type=type,
+            scale_min=scale_min,
+            scale_max=scale_max,
+            scale_min_label=scale_min_label,
+            scale_max_label=scale_max_label,
         )
     else:
         raise ValidationError(_("Unknown change."))
     # Pin: conversations not yet being prepared follow the team's questions.
     Conversation.objects.filter(
-        conductor=owner,
+        leaders_leader=owner,
         version=version,
         customisation__isnull=True,
         status__in=(S.CREATED, S.INVITED),
@@ -456,10 +539,13 @@ class Booking:
 
 
 @transaction.atomic
-def conversation_book(*, conversation: Conversation, booking: Booking) -> bool:
-    """Book (or rebook) the conversation. The first booking invites (status → invited, unless
-    the leader already started preparing); a rebooking keeps the status and bumps the calendar
-    SEQUENCE so the same event (same UID) is updated. Returns True for a rebooking."""
+def conversation_book(
+    *, conversation: Conversation, booking: Booking, user, request: HttpRequest | None = None
+) -> bool:
+    """Book (or rebook) the conversation, by ``user`` (the leader's leader); audited. The first
+    booking invites (status → invited, unless the leader already started preparing); a
+    rebooking keeps the status and bumps the calendar SEQUENCE so the same event (same UID) is
+    updated. Returns True for a rebooking."""
     if not conversation.is_open_for_preparation:
         raise ValidationError(_("The conversation has been held and can no longer be rebooked."))
     if booking.scheduled_at <= timezone.now():
@@ -487,4 +573,21 @@ def conversation_book(*, conversation: Conversation, booking: Booking) -> bool:
     elif conversation.invited_at is None:
         conversation.invited_at = timezone.now()
         conversation.save(update_fields=["invited_at", "updated_at"])
+    audit_record(
+        actor=user,
+        action="rebook_conversation" if rebooking else "invite_conversation",
+        target=conversation,
+        detail=_("Moved the LUS to another time") if rebooking else _("Invited to LUS"),
+        category=AuditEvent.Category.CHANGE,
+        request=request,
+    )
     return rebooking
+
+
+def conversation_set_senior_wish(*, conversation: Conversation, wanted: bool) -> Conversation:
+    """The leader answers the offer of a senior conversation (in the preparation)."""
+    if not conversation.senior_offer:
+        raise ValidationError(_("A senior conversation is not offered for this LUS."))
+    conversation.senior_conversation_wanted = wanted
+    conversation.save(update_fields=["senior_conversation_wanted", "updated_at"])
+    return conversation

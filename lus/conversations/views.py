@@ -1,5 +1,5 @@
 """Preparation of a LUS: the form, saving (plain POST and autosave), sharing, and the
-conductor's read view. Thin: parsing in forms.py, writes in services.py, reads in selectors.py.
+leaders_leader's read view. Thin: parsing in forms.py, writes in services.py, reads in selectors.py.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lus.audit.services import audit_read
 from lus.core.access import object_for_user
-from lus.plans.models import PlanItemEvaluation
+from lus.frameworks.models import Question
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .forms import parse_preparation
 from .models import Conversation, Role
 
@@ -55,6 +56,17 @@ def login_required_keeping_draft(view):
     return wrapper
 
 
+def _own_conversation(request: HttpRequest, pk: int, *, perm: str) -> Conversation:
+    """One of the user's conversations (404 otherwise), if they hold ``perm`` on it (403)."""
+    return object_for_user(
+        request,
+        selectors.conversations_for_user(request.user),
+        perm=perm,
+        view_perm="conversations.view_conversation",
+        pk=pk,
+    )
+
+
 def _role_of(user, conversation: Conversation) -> str:
     return Role.LEADER if conversation.leader_id == user.pk else Role.LEADERS_LEADER
 
@@ -68,16 +80,21 @@ def _context(request, conversation, role, *, data=None, conflict=None, for_save=
     questions = [q for s in sections for q in s.questions]
     previous = None
     if role == Role.LEADER and for_save:
-        from lus.plans.selectors import previous_points
-
-        items, evaluations = previous_points(conversation)
-        previous = (None, items, evaluations) if items else None
+        previous = extensions.previous_points(conversation)
     elif role == Role.LEADER:
         previous = selectors.previous_plan(conversation)
     _apply_form_data(questions, answers, previous, data, conflict)
+    if not for_save:
+        _annotate_other_keywords(conversation, role, questions)
     missing = services.missing_mandatory(questions, answers)
     wrong_count = services.keyword_count_problems(questions, answers)
+    progress = selectors.preparation_progress(sections, answers)
+    for current, following in zip(sections, [*sections[1:], None], strict=True):
+        current.next_section = following.section if following else None
     return {
+        "progress": progress,
+        "answered_total": sum(p.answered for p in progress),
+        "question_total": sum(p.total for p in progress),
         "conversation": conversation,
         "role": role,
         "preparation": preparation,
@@ -90,41 +107,50 @@ def _context(request, conversation, role, *, data=None, conflict=None, for_save=
         "data": data,
         "conflict": conflict,
         "can_edit": request.user.has_perm("conversations.edit_preparation", conversation),
-        "evaluation_statuses": PlanItemEvaluation.Status.choices,
+        "evaluation_statuses": extensions.evaluation_statuses(),
     }
+
+
+def _annotate_other_keywords(conversation, role, questions) -> None:
+    """Albertslund: once both have picked their keywords, each sees the other's before the
+    conversation (``q.other_keywords``); until then a shared keyword question says so."""
+    shared = [
+        q
+        for q in questions
+        if q.type == Question.Type.KEYWORDS and q.answered_by == Question.AnsweredBy.BOTH
+    ]
+    if not shared or not conversation.version.both_prepare:
+        return
+    picked = services.keywords_by_role(conversation, shared)
+    other = Role.LEADERS_LEADER if role == Role.LEADER else Role.LEADER
+    for q in shared:
+        q.keyword_exchange = True
+        q.other_name = (
+            conversation.leaders_leader.name if role == Role.LEADER else conversation.leader.name
+        )
+        if picked is not None:
+            labels = {o.pk: o.label for o in q.options.all()}
+            q.other_keywords = [labels.get(k, "?") for k in picked[other].get(q.pk, [])]
 
 
 def answer_values(question, answer) -> list[str]:
     """An answer as the list of form values that represent it."""
     if answer is None:
         return []
-    if answer.keywords:
-        return [str(k) for k in answer.keywords]
-    if answer.scale_value is not None:
-        return [str(answer.scale_value)]
-    if answer.option_id is not None:
-        return [str(answer.option_id)]
-    return [answer.text] if answer.text else []
+    return question.question_type.answer_values(answer)
 
 
 def answer_display(question, answer) -> str:
     if answer is None:
         return ""
-    labels = {o.pk: o.label for o in question.options.all()}
-    if answer.keywords:
-        return ", ".join(labels.get(k, "?") for k in answer.keywords)
-    if answer.option_id is not None:
-        return labels.get(answer.option_id, "")
-    if answer.scale_value is not None:
-        return f"{answer.scale_value} / {question.scale_max}"
-    return answer.text
+    return question.question_type.display(question, answer)
 
 
 def _apply_form_data(questions, answers, previous, data, conflict) -> None:
     _annotate(questions, answers, data, conflict)
     if previous:
-        for item in previous[1]:
-            evaluation = previous[2].get(item.pk)
+        for item in previous.items:
+            evaluation = previous.evaluations.get(item.pk)
             raw = data.raw_evaluations.get(item.pk, {}) if data else {}
             item.eval_text = raw.get("text", evaluation.text if evaluation else "")
             item.eval_status = raw.get("status", evaluation.status if evaluation else "")
@@ -150,13 +176,7 @@ def _annotate(questions, answers, data, conflict) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def prepare(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = object_for_user(
-        request,
-        selectors.conversations_for_user(request.user),
-        perm="conversations.prepare_conversation",
-        view_perm="conversations.view_conversation",
-        pk=pk,
-    )
+    conversation = _own_conversation(request, pk, perm="conversations.prepare_conversation")
     role = _role_of(request.user, conversation)
     if request.method == "GET":
         ctx = _context(request, conversation, role)
@@ -181,7 +201,7 @@ def _restore(kept: dict, ctx: dict):
     post = QueryDict(mutable=True)
     for k, values in kept.items():
         post.setlist(k, values)
-    items = {i.pk for i in ctx["previous"][1]} if ctx["previous"] else set()
+    items = ctx["previous"].item_ids if ctx["previous"] else set()
     return parse_preparation(post, ctx["questions"], items)
 
 
@@ -194,7 +214,7 @@ def _save(request: HttpRequest, conversation: Conversation, role: str) -> HttpRe
         ctx["closed_error"] = msg
         return render(request, "conversations/prepare.html", ctx, status=409)
     ctx = _context(request, conversation, role, for_save=True)
-    items = {i.pk for i in ctx["previous"][1]} if ctx["previous"] else set()
+    items = ctx["previous"].item_ids if ctx["previous"] else set()
     data = parse_preparation(request.POST, ctx["questions"], items)
     preparation = ctx["preparation"]
     status = 200
@@ -206,7 +226,7 @@ def _save(request: HttpRequest, conversation: Conversation, role: str) -> HttpRe
                 answers=data.answers,
                 existing=ctx["answers"],
                 evaluations=data.evaluations,
-                existing_evaluations=ctx["previous"][2] if ctx["previous"] else {},
+                existing_evaluations=ctx["previous"].evaluations if ctx["previous"] else {},
             )
         except services.PreparationConflict:
             # Saved in another tab meanwhile: save nothing, show both versions.
@@ -247,13 +267,7 @@ def _save(request: HttpRequest, conversation: Conversation, role: str) -> HttpRe
 @login_required_keeping_draft
 @require_POST
 def share(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = object_for_user(
-        request,
-        selectors.conversations_for_user(request.user),
-        perm="conversations.edit_preparation",
-        view_perm="conversations.view_conversation",
-        pk=pk,
-    )
+    conversation = _own_conversation(request, pk, perm="conversations.edit_preparation")
     role = _role_of(request.user, conversation)
     ctx = _context(request, conversation, role)
     try:
@@ -269,9 +283,19 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required_keeping_draft
 @never_cache
 @require_http_methods(["GET"])
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Check your answers": the whole preparation at a glance before sharing it."""
+    conversation = _own_conversation(request, pk, perm="conversations.prepare_conversation")
+    ctx = _context(request, conversation, _role_of(request.user, conversation))
+    return render(request, "conversations/summary.html", ctx)
+
+
+@login_required_keeping_draft
+@never_cache
+@require_http_methods(["GET"])
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The conversation as the other party sees it: status always, the leader's answers once
-    shared (issue 5 builds the full conversation view on this)."""
+    shared (the full conversation view is ``plans:conduct``)."""
     conversation = object_for_user(
         request,
         selectors.conversations_for_user(request.user),
@@ -287,7 +311,29 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         _annotate([q for s in ctx["sections"] for q in s.questions], ctx["answers"], None, None)
         previous = selectors.previous_plan(conversation)
         if previous:
-            for item in previous[1]:
-                item.evaluation = previous[2].get(item.pk)
+            for item in previous.items:
+                item.evaluation = previous.evaluations.get(item.pk)
         ctx["previous"] = previous
+        if request.user.pk == conversation.leaders_leader_id:
+            audit_read(
+                actor=request.user,
+                action="view_preparation",
+                target=conversation,
+                detail=_("The leader's shared preparation"),
+                request=request,
+            )
     return render(request, "conversations/detail.html", ctx)
+
+
+@login_required_keeping_draft
+@require_POST
+def senior(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader says whether they want the senior conversation offered (55+)."""
+    conversation = _own_conversation(request, pk, perm="conversations.answer_senior_offer")
+    try:
+        services.conversation_set_senior_wish(
+            conversation=conversation, wanted=request.POST.get("wanted") == "1"
+        )
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=409, content_type="text/plain")
+    return redirect(reverse("conversations:prepare", args=[conversation.pk]) + "#senior")

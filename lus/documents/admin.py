@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lus.audit.admin import AuditedAdminMixin
 from lus.tenants.admin import TenantAdminMixin
 
 from . import destinations, services
@@ -52,7 +53,7 @@ class DocumentSettingsForm(forms.ModelForm):
 
 
 @admin.register(DocumentSettings)
-class DocumentSettingsAdmin(TenantAdminMixin, admin.ModelAdmin):
+class DocumentSettingsAdmin(AuditedAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     form = DocumentSettingsForm
     list_display = ["__str__", "municipality", "destination", "kle_number", "action_facet"]
     fieldsets = [
@@ -104,7 +105,7 @@ class DeliveryAttemptInline(admin.TabularInline):
 
 
 @admin.register(FiledRecord)
-class FiledRecordAdmin(TenantAdminMixin, admin.ModelAdmin):
+class FiledRecordAdmin(AuditedAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = [
         "leader_name",
         "year",
@@ -140,7 +141,7 @@ class FiledRecordAdmin(TenantAdminMixin, admin.ModelAdmin):
         "action_facet",
         "deletion",
         "approved_by_leader_at",
-        "approved_by_conductor_at",
+        "approved_by_leaders_leader_at",
         "journal_metadata",
     ]
     readonly_fields = fields

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lus.core.dates import due_date
 from lus.tenants.models import TenantOwned
 from lus.tenants.scoping import tenant_manager
 
@@ -82,8 +84,8 @@ class ArchiveStorage(Storage):
 
     def purge_for_retention(self, name) -> bool:
         """The one way a filed PDF's bytes leave the app's archive: the retention rule
-        (``lus.core.retention``), once the record is kept in the ESDH or its deletion date has
-        passed. The record row stays as metadata (hash, size, dates, who)."""
+        (``lus.orchestration.retention``), once the record is kept in the ESDH or its deletion
+        date has passed. The record row stays as metadata (hash, size, dates, who)."""
         target = self._target()
         if not target.exists(name):
             return False
@@ -219,7 +221,8 @@ class FiledRecordQuerySet(models.QuerySet):
     def delete(self):
         raise ImmutableRecordError("Filed records cannot be deleted.")
 
-    _raw_delete = delete
+    def _raw_delete(self, using: Any) -> int:
+        raise ImmutableRecordError("Filed records cannot be deleted.")
 
 
 class FiledRecord(TenantOwned):
@@ -240,7 +243,7 @@ class FiledRecord(TenantOwned):
         verbose_name=_("leader"),
     )
     leader_name = models.CharField(_("leader (name)"), max_length=200)
-    conductor = models.ForeignKey(
+    leaders_leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
@@ -279,9 +282,11 @@ class FiledRecord(TenantOwned):
     # Known at filing when counted from filing, or when the leader had already left.
     deletion_date = models.DateField(_("deletion date"), null=True, blank=True)
     approved_by_leader_at = models.DateTimeField(_("approved by the leader"), null=True)
-    approved_by_conductor_at = models.DateTimeField(_("approved by the leader's leader"), null=True)
+    approved_by_leaders_leader_at = models.DateTimeField(
+        _("approved by the leader's leader"), null=True
+    )
 
-    objects = tenant_manager(models.Manager.from_queryset(FiledRecordQuerySet))
+    objects: ClassVar[Any] = tenant_manager(models.Manager.from_queryset(FiledRecordQuerySet))
 
     class Meta:
         verbose_name = _("filed LUS")
@@ -314,8 +319,6 @@ class FiledRecord(TenantOwned):
             return self.deletion_date
         left = getattr(self.leader, "date_left", None)
         if self.deletion_basis == DocumentSettings.DeletionBasis.AFTER_LEAVING and left:
-            from lus.core.retention import due_date
-
             return due_date(left, self.deletion_years)
         return None
 
@@ -364,7 +367,7 @@ class DeliveryAttempt(TenantOwned):
     error = models.TextField(_("error"), blank=True)
     sha256 = models.CharField(_("SHA-256 of the bytes sent"), max_length=64)
 
-    objects = tenant_manager(models.Manager.from_queryset(DeliveryAttemptQuerySet))
+    objects: ClassVar[Any] = tenant_manager(models.Manager.from_queryset(DeliveryAttemptQuerySet))
 
     class Meta:
         verbose_name = _("delivery attempt")

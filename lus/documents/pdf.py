@@ -6,12 +6,16 @@
 - :class:`LocalOnlyFetcher` is the only way WeasyPrint reads anything: ``data:`` URIs and
   files under the font directory and ``static/print``. Every other URL (http, https, ftp,
   other files) is refused and remembered in ``refused`` — rendering never touches the network.
-- The output is PDF/A (``LUS_PDF_VARIANT``, default ``pdf/a-3b``) with title, author, subject,
-  keywords and language taken from the print template's ``<head>``.
+- The output is PDF/A (``LUS_PDF_VARIANT``, default ``pdf/a-3a``: archivable *and* accessible)
+  and tagged: a structure tree in reading order with headings, real table headers and the
+  images' alternative texts (EN 301 549 covers documents), plus title, author, subject,
+  keywords and language (``<html lang>``) taken from the print template's ``<head>``.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import re
 import time
@@ -21,6 +25,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -49,7 +54,7 @@ def font_dir() -> Path:
 
 
 def pdf_variant() -> str:
-    return getattr(settings, "LUS_PDF_VARIANT", "pdf/a-3b")
+    return getattr(settings, "LUS_PDF_VARIANT", "pdf/a-3a")
 
 
 def _weasyprint():
@@ -124,14 +129,12 @@ class RenderedPdf:
     content: bytes
     seconds: float
     refused: list[str]
+    cached: bool = False
 
 
-def render_pdf(template: str, context: dict, *, stylesheet: str = "lus.css") -> RenderedPdf:
-    """Render ``template`` (Danish, whatever the request's language) to PDF/A bytes."""
-    weasyprint = _weasyprint()
-    started = time.perf_counter()
+def _render_html(template: str, context: dict) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
+        return render_to_string(
             template,
             {
                 **context,
@@ -140,6 +143,10 @@ def render_pdf(template: str, context: dict, *, stylesheet: str = "lus.css") -> 
                 "footer_css": css_string(gettext("Confidential · LUS")),
             },
         )
+
+
+def _write_pdf(html: str, *, template: str, stylesheet: str, started: float) -> RenderedPdf:
+    weasyprint = _weasyprint()
     fetcher = _fetcher_class()([font_dir(), PRINT_STATIC])
     base_url = PRINT_STATIC.as_uri() + "/"
     from weasyprint.text.fonts import FontConfiguration
@@ -155,11 +162,63 @@ def render_pdf(template: str, context: dict, *, stylesheet: str = "lus.css") -> 
     ]
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     content = document.write_pdf(
-        stylesheets=stylesheets, font_config=font_config, pdf_variant=pdf_variant()
+        stylesheets=stylesheets,
+        font_config=font_config,
+        pdf_variant=pdf_variant(),
+        # Tagged: structure tree, reading order, headings, table headers, alt texts.
+        pdf_tags=True,
     )
     seconds = time.perf_counter() - started
-    logger.info("rendered %s in %.2f s (%d bytes)", template, seconds, len(content))
+    logger.debug("rendered %s in %.2f s (%d bytes)", template, seconds, len(content))
     return RenderedPdf(content=content, seconds=seconds, refused=list(fetcher.refused))
+
+
+def render_pdf(template: str, context: dict, *, stylesheet: str = "lus.css") -> RenderedPdf:
+    """Render ``template`` (Danish, whatever the request's language) to PDF/A bytes."""
+    started = time.perf_counter()
+    html = _render_html(template, context)
+    return _write_pdf(html, template=template, stylesheet=stylesheet, started=started)
+
+
+#: A cached printable is kept this long after its last render (its key never goes stale: a
+#: changed input is a new key).
+PRINTABLE_CACHE_SECONDS = 30 * 24 * 3600
+
+
+@functools.cache
+def _print_assets_digest(stylesheet: str, variant: str, fonts: str) -> str:
+    """The stylesheet, fonts and PDF variant as deployed: a release with other CSS renders
+    anew. Per process: the files change only with a deployment, which restarts it."""
+    digest = hashlib.sha256(variant.encode())
+    digest.update((PRINT_STATIC / stylesheet).read_bytes())
+    digest.update(fonts.encode())
+    return digest.hexdigest()
+
+
+def render_pdf_cached(
+    template: str, context: dict, *, stylesheet: str, version_id: int
+) -> RenderedPdf:
+    """:func:`render_pdf` for a printable of a *published* framework version (which never
+    changes): rendered once, then served from the shared cache (``CACHE_URL``, PostgreSQL by
+    default, so every node profits). The key is the version, the language and a digest of the
+    exact HTML and print assets, so whatever else goes into the page (a team's tailored
+    questions, names, the logo) can never be served stale — only a new input renders anew.
+    The template must not print ``generated_at``, or every request would be a new key."""
+    started = time.perf_counter()
+    html = _render_html(template, context)
+    digest = hashlib.sha256(html.encode())
+    digest.update(_print_assets_digest(stylesheet, pdf_variant(), str(font_dir())).encode())
+    key = f"lus:printable:v{version_id}:{settings.LANGUAGE_CODE}:{digest.hexdigest()}"
+    cache = caches["default"]
+    content = cache.get(key)
+    if content is not None:
+        return RenderedPdf(
+            content=content, seconds=time.perf_counter() - started, refused=[], cached=True
+        )
+    rendered = _write_pdf(html, template=template, stylesheet=stylesheet, started=started)
+    if not rendered.refused:  # an incomplete document is never kept
+        cache.set(key, rendered.content, PRINTABLE_CACHE_SECONDS)
+    return rendered
 
 
 _TRANSLIT = str.maketrans(
@@ -180,4 +239,11 @@ def pdf_filename(*, year: int, leader_name: str, date) -> str:
     return f"LUS-{year}-{ascii_slug(leader_name)}-{date.isoformat()}.pdf"
 
 
-__all__ = ["RenderedPdf", "ascii_slug", "css_string", "pdf_filename", "render_pdf"]
+__all__ = [
+    "RenderedPdf",
+    "ascii_slug",
+    "css_string",
+    "pdf_filename",
+    "render_pdf",
+    "render_pdf_cached",
+]

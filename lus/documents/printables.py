@@ -18,7 +18,7 @@ from lus.frameworks.models import Question, Section
 from lus.frameworks.selectors import effective_questions
 
 from .models import DocumentSettings
-from .pdf import ascii_slug, render_pdf
+from .pdf import ascii_slug, render_pdf_cached
 from .selectors import logo_data_uri, settings_for
 
 WHEEL_COLOURS = ["#cfe3f3", "#d7ecd9", "#fbe5c8", "#ead8ef", "#f6d5d5", "#dde4ea"]
@@ -98,9 +98,17 @@ def blank_form_pdf(conversation) -> tuple[bytes, str]:
         "framework": conversation.version.framework,
         "logo": logo_data_uri(doc_settings),
         "blocks": blocks,
+        # The "keywords" column only where the framework has keywords to tick (Albertslund).
+        "has_keywords": any(row.keywords for block in blocks for row in block.rows),
     }
     template = "documents/print/wheel.html" if wheel else "documents/print/blank_form.html"
-    rendered = render_pdf(template, ctx, stylesheet="wheel.css" if wheel else "blank_form.css")
+    # A published version never changes: rendered once per version and content, then cached.
+    rendered = render_pdf_cached(
+        template,
+        ctx,
+        stylesheet="wheel.css" if wheel else "blank_form.css",
+        version_id=conversation.version_id,
+    )
     name = (
         f"LUS-{conversation.year}-{ascii_slug(conversation.version.framework.name)}-"
         f"{'samtalehjul' if wheel else 'skema'}-{timezone.localdate().isoformat()}.pdf"

@@ -1,9 +1,8 @@
 """Reads for the printed LUS: everything the print template shows, in a fixed number of queries.
 
 The plan follows the pinned framework version's layout (``PlanField.per``): fields once per
-plan, agreements per section, development points with their fields and activities. The
-conversation's notes, minutes, approvals and follow-ups come from the plans app (issue 5); any
-of them that does not exist (yet) is simply left out.
+plan, agreements per section, development points with their fields and activities, then the
+conversation's notes and minutes, the approvals, reopenings and follow-ups.
 """
 
 from __future__ import annotations
@@ -13,13 +12,14 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Prefetch
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from lus.conversations.models import Conversation, Role
+from lus.accounts.models import User
+from lus.conversations.models import Conversation, Minutes, Preparation, Role, SectionNote
 from lus.frameworks.models import PlanField, Question, Section
+from lus.plans.models import FollowUp, Plan, PlanActivity, PlanApproval, PlanReopening
 
 from .models import DocumentSettings, FiledRecord
 
@@ -86,7 +86,7 @@ def logo_data_uri(doc_settings: DocumentSettings) -> str:
     """The logo as a data: URI (the PDF renderer fetches nothing over the network)."""
     if not doc_settings.logo:
         return ""
-    name = doc_settings.logo.name.lower()
+    name = (doc_settings.logo.name or "").lower()
     mime = "image/png" if name.endswith(".png") else "image/jpeg"
     try:
         with doc_settings.logo.open("rb") as f:
@@ -110,32 +110,20 @@ def format_value(kind: str, raw: str) -> str:
     return raw
 
 
-def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
 def _answer_display(question: Question, answer) -> str:
     if answer is None:
         return ""
-    labels = {o.pk: o.label for o in question.options.all()}
-    if answer.keywords:
-        return ", ".join(labels.get(k, "?") for k in answer.keywords)
-    if answer.option_id is not None:
-        return labels.get(answer.option_id, "")
-    if answer.scale_value is not None:
-        return f"{answer.scale_value} / {question.scale_max}"
-    return answer.text
+    return question.question_type.display(question, answer)
 
 
 def _preparations(conversation: Conversation) -> list[PreparationBlock]:
     from lus.conversations import selectors as conv_selectors
-    from lus.conversations.models import Preparation
 
     blocks = []
-    people = {Role.LEADER: conversation.leader, Role.LEADERS_LEADER: conversation.conductor}
+    people: dict[str, User] = {
+        Role.LEADER: conversation.leader,
+        Role.LEADERS_LEADER: conversation.leaders_leader,
+    }
     for preparation in Preparation.objects.filter(
         conversation=conversation, shared_at__isnull=False
     ).order_by("role"):
@@ -178,7 +166,7 @@ def print_context(conversation: Conversation, *, filed: FiledRecord | None = Non
         "conversation": conversation,
         "municipality": conversation.municipality,
         "leader": conversation.leader,
-        "conductor": conversation.conductor,
+        "leaders_leader": conversation.leaders_leader,
         "version": version,
         "framework": version.framework,
         "settings": doc_settings,
@@ -198,14 +186,11 @@ def print_context(conversation: Conversation, *, filed: FiledRecord | None = Non
         "reopenings": [],
         "filed": filed,
     }
-    notes = {}
-    SectionNote = _model("plans.SectionNote")
-    if SectionNote is not None:
-        notes = {
-            n.section_id: n.text
-            for n in SectionNote.objects.filter(conversation=conversation)
-            if n.text.strip()
-        }
+    notes = {
+        n.section_id: n.text
+        for n in SectionNote.objects.filter(conversation=conversation)
+        if n.text.strip()
+    }
     if plan is not None:
         values = list(plan.values.all())
         plan_values = {
@@ -241,7 +226,6 @@ def print_context(conversation: Conversation, *, filed: FiledRecord | None = Non
                 )
                 if block.notes or any(v.text for v in block.values) or by_per["section"]:
                     ctx["section_blocks"].append(block)
-        PlanActivity = _model("plans.PlanActivity")
         items = plan.items.prefetch_related(
             Prefetch("activities", queryset=PlanActivity.objects.order_by("order", "pk"))
         ).order_by("order", "pk")
@@ -273,23 +257,22 @@ def print_context(conversation: Conversation, *, filed: FiledRecord | None = Non
             )
         ctx["follow_ups"] = _follow_ups(plan, fields, values)
         ctx["approvals"] = _approvals(conversation, plan)
-        PlanReopening = _model("plans.PlanReopening")
-        if PlanReopening is not None:
-            ctx["reopenings"] = list(
-                PlanReopening.objects.filter(plan=plan).select_related("reopened_by")
-            )
+        ctx["reopenings"] = list(
+            PlanReopening.objects.filter(plan=plan).select_related("reopened_by")
+        )
     elif notes:
         ctx["section_blocks"] = [
             SectionBlock(s.title, [], notes[s.pk]) for s in sections if s.pk in notes
         ]
     if doc_settings.include_minutes:
-        Minutes = _model("plans.Minutes")
-        minutes = Minutes.objects.filter(conversation=conversation).first() if Minutes else None
+        minutes = Minutes.objects.filter(conversation=conversation).first()
         if minutes is not None and minutes.text.strip():
             ctx["minutes"] = minutes.text
             writer = getattr(conversation, "minutes_by", "")
             if writer:
-                person = conversation.leader if writer == Role.LEADER else conversation.conductor
+                person = (
+                    conversation.leader if writer == Role.LEADER else conversation.leaders_leader
+                )
                 ctx["minutes_by"] = person.get_full_name()
     if doc_settings.include_preparation:
         ctx["preparations"] = _preparations(conversation)
@@ -297,11 +280,11 @@ def print_context(conversation: Conversation, *, filed: FiledRecord | None = Non
 
 
 def _follow_ups(plan, fields: list[PlanField], values) -> list[tuple[datetime.date | str, str]]:
-    FollowUp = _model("plans.FollowUp")
-    if FollowUp is not None:
-        rows = [(f.date, f.title) for f in FollowUp.objects.filter(plan=plan).order_by("date")]
-        if rows:
-            return rows
+    rows: list[tuple[datetime.date | str, str]] = [
+        (f.date, f.title) for f in FollowUp.objects.filter(plan=plan).order_by("date")
+    ]
+    if rows:
+        return rows
     labels = {f.pk: f.label for f in fields if f.is_follow_up_date}
     found = []
     for v in values:
@@ -313,31 +296,29 @@ def _follow_ups(plan, fields: list[PlanField], values) -> list[tuple[datetime.da
     return sorted(found, key=lambda t: str(t[0]))
 
 
-def _approvals(conversation: Conversation, plan) -> list[Approval]:
-    PlanApproval = _model("plans.PlanApproval")
-    if PlanApproval is not None:
-        current = list(
-            PlanApproval.objects.filter(plan=plan, cleared_at__isnull=True)
-            .select_related("approved_by")
-            .order_by("approved_at", "pk")
-        )
-        if current:
-            return [
-                Approval(
-                    str(Role(a.role).label) if a.role in Role.values else a.role,
-                    a.approved_by.get_full_name(),
-                    a.approved_at,
-                )
-                for a in current
-            ]
+def _approvals(conversation: Conversation, plan: Plan) -> list[Approval]:
+    current = list(
+        PlanApproval.objects.filter(plan=plan, cleared_at__isnull=True)
+        .select_related("approved_by")
+        .order_by("approved_at", "pk")
+    )
+    if current:
+        return [
+            Approval(
+                str(Role(a.role).label) if a.role in Role.values else a.role,
+                a.approved_by.get_full_name(),
+                a.approved_at,
+            )
+            for a in current
+        ]
     return [
         Approval(
             str(Role.LEADER.label), conversation.leader.get_full_name(), plan.approved_by_leader_at
         ),
         Approval(
             str(Role.LEADERS_LEADER.label),
-            conversation.conductor.get_full_name(),
-            plan.approved_by_conductor_at,
+            conversation.leaders_leader.get_full_name(),
+            plan.approved_by_leaders_leader_at,
         ),
     ]
 
@@ -358,4 +339,4 @@ def both_approved(conversation: Conversation) -> bool:
         plan = type(plan).objects.get(pk=plan.pk)
     except type(plan).DoesNotExist:  # pragma: no cover
         return False
-    return bool(plan.approved_by_leader_at and plan.approved_by_conductor_at)
+    return bool(plan.approved_by_leader_at and plan.approved_by_leaders_leader_at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 
@@ -13,11 +14,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lus.accounts.models import User
 from lus.audit.models import AuditEvent
 from lus.audit.services import audit_record
 from lus.conversations.models import Conversation
 from lus.conversations.services import conversation_file
-from lus.core.retention import due_date
+from lus.core.dates import due_date
 
 from . import destinations, selectors
 from .models import DeliveryAttempt, Destination, DocumentSettings, FiledRecord
@@ -33,7 +35,9 @@ def lus_pdf_render(*, conversation: Conversation, filed: FiledRecord | None = No
     ).content
 
 
-def _deletion_date(doc_settings: DocumentSettings, leader, filed_at) -> object:
+def _deletion_date(
+    doc_settings: DocumentSettings, leader: User, filed_at: datetime.datetime
+) -> datetime.date | None:
     basis = DocumentSettings.DeletionBasis
     if doc_settings.deletion_basis == basis.AFTER_FILING:
         return due_date(timezone.localdate(filed_at), doc_settings.deletion_years)
@@ -49,10 +53,10 @@ def _record_create(
     # Lock the conversation: two clicks (or two tabs) cannot file twice.
     conversation = (
         Conversation.objects.select_for_update()
-        .select_related("leader", "conductor", "version__framework", "municipality")
+        .select_related("leader", "leaders_leader", "version__framework", "municipality")
         .get(pk=conversation.pk)
     )
-    if actor.pk != conversation.conductor_id:
+    if actor.pk != conversation.leaders_leader_id:
         raise ValidationError(_("Only the leader's leader holding the LUS can file it."))
     if conversation.status == S.FILED:
         raise ValidationError(
@@ -72,7 +76,7 @@ def _record_create(
         conversation=conversation,
         leader=leader,
         leader_name=leader.get_full_name(),
-        conductor=conversation.conductor,
+        leaders_leader=conversation.leaders_leader,
         year=conversation.year,
         sequence=(last or 0) + 1,
         filed_at=now,
@@ -92,7 +96,7 @@ def _record_create(
         deletion_basis=doc_settings.deletion_basis,
         deletion_date=_deletion_date(doc_settings, leader, now),
         approved_by_leader_at=plan.approved_by_leader_at,
-        approved_by_conductor_at=plan.approved_by_conductor_at,
+        approved_by_leaders_leader_at=plan.approved_by_leaders_leader_at,
     )
     record.filename = pdf_filename(
         year=conversation.year, leader_name=record.leader_name, date=timezone.localdate(now)

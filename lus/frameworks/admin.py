@@ -11,7 +11,9 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
@@ -19,16 +21,19 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lus.audit.admin import AuditedAdminMixin
+from lus.frameworks.admin_studio import StudioAdminMixin
 from lus.frameworks.models import (
     Framework,
     FrameworkVersion,
     PlanField,
     Question,
     QuestionOption,
+    ReferenceLink,
     Section,
     TeamCustomisation,
 )
@@ -88,6 +93,22 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class NormalisedTextField(forms.CharField):
+    """Browsers send textarea text with CRLF line endings. Compared with the stored LF text,
+    an untouched field would count as changed (and be rewritten and logged as a change);
+    normalising first keeps both the data and the log true."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+#: For every framework ModelAdmin and inline: text areas keep LF line endings.
+TEXT_OVERRIDES = {
+    models.TextField: {"form_class": NormalisedTextField, "widget": AdminTextareaWidget},
+}
 
 
 class FrozenWhenPublishedMixin:
@@ -151,24 +172,23 @@ class OptionInlineFormSet(TenantInlineFormSet):
             if f.has_changed() or f.instance.pk
             if f not in self.deleted_forms and f.cleaned_data.get("label")
         ]
-        n = len(kept)
-        if question.type == Question.Type.KEYWORDS and question.pick and question.pick > n:
-            raise ValidationError(
-                _(
-                    "The question asks to pick %(pick)d keywords, but there are only %(n)d. "
-                    "Add keywords or lower the number to pick."
-                )
-                % {"pick": question.pick, "n": n}
-            )
-        if question.type == Question.Type.CHOICE and n < 2:
-            raise ValidationError(_("A single-choice question needs at least two options."))
-        if question.type in (Question.Type.SCALE, Question.Type.TEXT) and n:
-            raise ValidationError(_("Only choice, keywords and info questions have options."))
+        try:
+            question.question_type.check_options(question, len(kept))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
 
 
 class TenantInline(admin.TabularInline):
     formset = TenantInlineFormSet
     extra = 0
+    formfield_overrides = TEXT_OVERRIDES
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A table row has column headings but no <label>s: name each control itself.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and getattr(db_field, "verbose_name", None):
+            field.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return field
 
     def _is_own_hr(self, request):
         user = request.user
@@ -234,7 +254,8 @@ class QuestionInline(FrozenInlineMixin, TenantInline):
     formfield_overrides = {
         # A compact row per question; the full form is one click away.
         Question._meta.get_field("text").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 60})
+            "form_class": NormalisedTextField,
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 60}),
         }
     }
 
@@ -249,7 +270,8 @@ class QuestionOptionInline(FrozenInlineMixin, TenantInline):
     ordering = ["order", "pk"]
     formfield_overrides = {
         QuestionOption._meta.get_field("description").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 50})
+            "form_class": NormalisedTextField,
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 50}),
         }
     }
 
@@ -273,6 +295,10 @@ class FrameworkImportForm(forms.Form):
             return json.loads(upload.read().decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise ValidationError(_("The file is not UTF-8 text.")) from exc
+        except RecursionError as exc:  # e.g. [[[[…]]]] 100,000 deep: Python's parser gives up
+            raise ValidationError(
+                _("The file is nested too deeply to be a framework (see docs/framework-format.md).")
+            ) from exc
         except json.JSONDecodeError as exc:
             raise ValidationError(
                 _("The file is not valid JSON (line %(line)d, column %(col)d): %(msg)s")
@@ -281,7 +307,7 @@ class FrameworkImportForm(forms.Form):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(TenantAdminMixin, admin.ModelAdmin):
+class FrameworkAdmin(AuditedAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = ["name", "current_version", "version_count"]
     search_fields = ["name"]
     actions = ["export_json"]
@@ -386,8 +412,15 @@ class FrameworkAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FrameworkVersion)
-class FrameworkVersionAdmin(FrozenWhenPublishedMixin, TenantAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "framework", "number", "status", "published_at", "preview_link"]
+class FrameworkVersionAdmin(
+    StudioAdminMixin,
+    FrozenWhenPublishedMixin,
+    AuditedAdminMixin,
+    TenantAdminMixin,
+    admin.ModelAdmin,
+):
+    list_display = ["__str__", "framework", "number", "status", "published_at", "studio_link"]
+    formfield_overrides = TEXT_OVERRIDES
     list_filter = ["status", "framework"]
     search_fields = ["framework__name", "number"]
     list_select_related = ["framework"]
@@ -416,10 +449,13 @@ class FrameworkVersionAdmin(FrozenWhenPublishedMixin, TenantAdminMixin, admin.Mo
         ),
     ]
 
-    @admin.display(description=gettext_lazy("preview"))
-    def preview_link(self, obj):
-        url = reverse("frameworks:preview", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Preview as leader"))
+    @admin.display(description=gettext_lazy("studio"))
+    def studio_link(self, obj):
+        url = reverse("admin:frameworks_studio", args=[obj.pk])
+        label = _("Open in the studio") if obj.is_published else _("Edit in the studio")
+        return format_html(
+            '<a href="{}">{}<span class="visually-hidden"> ({})</span></a>', url, label, obj
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -509,7 +545,7 @@ class FrameworkVersionAdmin(FrozenWhenPublishedMixin, TenantAdminMixin, admin.Mo
     def published_view(self, request, obj: FrameworkVersion) -> TemplateResponse:
         """A published version never changes: instead of the admin form with every field
         disabled, one readable page with the whole structure (sections, questions, options,
-        plan layout), rendered once per version and language and then cached (issue 9)."""
+        plan layout), rendered once per version and language and then cached."""
         from django.contrib.admin.utils import display_for_field
 
         empty = self.get_empty_value_display()
@@ -583,8 +619,9 @@ class FrameworkVersionAdmin(FrozenWhenPublishedMixin, TenantAdminMixin, admin.Mo
 
 
 @admin.register(Section)
-class SectionAdmin(FrozenWhenPublishedMixin, TenantAdminMixin, admin.ModelAdmin):
+class SectionAdmin(FrozenWhenPublishedMixin, AuditedAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = ["title", "version", "kind", "order"]
+    formfield_overrides = TEXT_OVERRIDES
     list_filter = ["kind", "version__status", "version__framework"]
     search_fields = ["title", "intro"]
     list_select_related = ["version__framework"]
@@ -622,8 +659,11 @@ class SectionAdmin(FrozenWhenPublishedMixin, TenantAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(Question)
-class QuestionAdmin(FrozenWhenPublishedMixin, TenantAdminMixin, admin.ModelAdmin):
+class QuestionAdmin(
+    FrozenWhenPublishedMixin, AuditedAdminMixin, TenantAdminMixin, admin.ModelAdmin
+):
     list_display = ["short_text", "section", "type", "mandatory", "answered_by", "order"]
+    formfield_overrides = TEXT_OVERRIDES
     list_filter = ["type", "mandatory", "answered_by", "section__version__status"]
     search_fields = ["text", "help_text", "group", "section__title"]
     list_select_related = ["section__version__framework"]
@@ -669,7 +709,7 @@ class QuestionAdmin(FrozenWhenPublishedMixin, TenantAdminMixin, admin.ModelAdmin
 
 
 @admin.register(TeamCustomisation)
-class TeamCustomisationAdmin(TenantAdminMixin, admin.ModelAdmin):
+class TeamCustomisationAdmin(AuditedAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     """Read-only overview for HR; leaders' leaders tailor their framework themselves."""
 
     list_display = ["owner", "version", "removed_count", "updated_at"]
@@ -694,3 +734,15 @@ class TeamCustomisationAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+@admin.register(ReferenceLink)
+class ReferenceLinkAdmin(AuditedAdminMixin, TenantAdminMixin, admin.ModelAdmin):
+    """Links for the documents information blocks name (editable whatever the version)."""
+
+    list_display = ["label", "url"]
+    search_fields = ["label"]
+    fields = ["label", "url"]
+    formfield_overrides = {
+        ReferenceLink._meta.get_field("url").__class__: {"assume_scheme": "https"}
+    }

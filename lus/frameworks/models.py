@@ -20,6 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lus.frameworks.question_types import question_type, type_choices
 from lus.tenants.models import TenantOwned
 
 
@@ -202,13 +203,20 @@ class Section(VersionContent):
         OTHER = "other", _("Other")
         PLAN = "plan", _("Joint plan section (filled in together)")
 
-    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="sections")
+    version = models.ForeignKey(
+        FrameworkVersion,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("framework version"),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.THEME)
     valid_from_year = models.PositiveSmallIntegerField(_("valid from year"), null=True, blank=True)
     valid_to_year = models.PositiveSmallIntegerField(_("valid to year"), null=True, blank=True)
+    # Bumped by every save in the studio, so two editors' field saves never overwrite each other.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("section")
@@ -264,12 +272,18 @@ class Question(VersionContent):
         KEYWORDS = "keywords", _("Keywords (pick N)")
         INFO = "info", _("Information / references")
 
+    #: The framework's own wording, beside a team's rewording (set by
+    #: ``lus.frameworks.selectors``' questionnaire; not a field).
+    original_text: str
+
     class AnsweredBy(models.TextChoices):
         LEADER = "leader", _("The leader")
         LEADERS_LEADER = "leaders_leader", _("The leader's leader")
         BOTH = "both", _("Both")
 
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="questions", verbose_name=_("section")
+    )
     # Stable identity across versions (copied into new drafts), so that answers to "the same
     # question" can be compared from year to year.
     key = models.UUIDField(_("key"), default=uuid.uuid4, editable=False)
@@ -280,7 +294,9 @@ class Question(VersionContent):
         blank=True,
         help_text=_("Optional heading inside the section, e.g. “Organisatorisk fokus”."),
     )
-    type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.SCALE)
+    # The registered question types (lus.frameworks.question_types); ``Type`` names the built-in
+    # ones for code that needs a particular type.
+    type = models.CharField(_("type"), max_length=20, choices=type_choices, default=Type.SCALE)
     text = models.TextField(_("question"))
     help_text = models.TextField(_("help text"), blank=True)
     mandatory = models.BooleanField(_("mandatory"), default=False)
@@ -300,6 +316,8 @@ class Question(VersionContent):
         blank=True,
         related_name="added_questions",
     )
+    # Bumped by every save in the studio, so two editors' field saves never overwrite each other.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("question")
@@ -341,31 +359,29 @@ class Question(VersionContent):
 
     def clean(self) -> None:
         super().clean()
-        if self.type == self.Type.SCALE:
-            if self.scale_min is None or self.scale_max is None:
-                raise ValidationError(
-                    {"scale_max": _("A scale needs both a minimum and a maximum.")}
-                )
-            if self.scale_min >= self.scale_max:
-                raise ValidationError(
-                    {"scale_max": _("The maximum must be greater than the minimum.")}
-                )
-        if self.type == self.Type.KEYWORDS and not self.pick:
-            raise ValidationError({"pick": _("State how many keywords to pick.")})
+        question_type(self.type).clean(self)
+
+    @property
+    def question_type(self):
+        return question_type(self.type)
 
     @property
     def is_answerable(self) -> bool:
-        return self.type != self.Type.INFO
+        return question_type(self.type).answerable
 
     @property
     def scale_values(self) -> range:
+        if self.scale_min is None or self.scale_max is None:
+            return range(0)
         return range(self.scale_min, self.scale_max + 1)
 
 
 class QuestionOption(VersionContent):
     """A choice (with description), a keyword, or a link of an information block."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     label = models.CharField(_("text"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -403,7 +419,10 @@ class PlanField(VersionContent):
         HORIZON = "horizon", _("Short or long term")
 
     version = models.ForeignKey(
-        FrameworkVersion, on_delete=models.CASCADE, related_name="plan_fields"
+        FrameworkVersion,
+        on_delete=models.CASCADE,
+        related_name="plan_fields",
+        verbose_name=_("framework version"),
     )
     key = models.UUIDField(_("key"), default=uuid.uuid4, editable=False)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -433,7 +452,10 @@ class TeamCustomisation(TenantOwned):
     """A leader's leader's tailoring of a published version for their own leader team."""
 
     version = models.ForeignKey(
-        FrameworkVersion, on_delete=models.CASCADE, related_name="customisations"
+        FrameworkVersion,
+        on_delete=models.CASCADE,
+        related_name="customisations",
+        verbose_name=_("framework version"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -476,3 +498,32 @@ class QuestionRewording(TenantOwned):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class ReferenceLink(TenantOwned):
+    """The address of a document that an information block names (Norddjurs' "Fælles
+    fundament": Vores Norddjurs, HR-strategi, …). Kept per municipality, outside the versioned
+    framework, so HR can set and change an address at any time — a published version is frozen,
+    and a moved intranet page should not need a new version."""
+
+    label = models.CharField(
+        _("document"),
+        max_length=200,
+        help_text=_("Exactly as the information block names it, e.g. “HR-strategi”."),
+    )
+    url = models.URLField(_("link"))
+
+    class Meta:
+        verbose_name = _("document link")
+        verbose_name_plural = _("document links")
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "label"],
+                name="referencelink_one_per_label",
+                violation_error_message=_("This document already has a link."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -109,3 +109,13 @@ def effective_questions(
             questions.append(q)
         result.append((section, questions))
     return result
+
+
+def reference_links() -> dict[str, str]:
+    """The municipality's document links by lower-case document name (in the active scope)."""
+    from .models import ReferenceLink
+
+    return {
+        label.strip().lower(): url
+        for label, url in ReferenceLink.objects.values_list("label", "url")
+    }

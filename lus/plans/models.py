@@ -1,11 +1,11 @@
 """The development plan ("udviklingsplan") agreed at a LUS.
 
-Designed for co-editing (issue 5): every editable value is its own row with a ``revision``
+Designed for co-editing: every editable value is its own row with a ``revision``
 counter, so two people editing *different* fields never write the same row, and a save of the
 *same* field based on an older revision can be detected and shown as a conflict.
 
-- ``Plan``: one per conversation — or, where the framework says the plan continues
-  (Høje-Taastrup), one per leader that is carried from year to year.
+- ``Plan``: one per conversation. Where the framework says the plan continues (Høje-Taastrup),
+  each year's plan starts with the open points of the previous one (``continues``).
 - ``PlanValue``: the value of one ``PlanField`` of the layout, for the plan, one item, one
   activity or one section (per ``PlanField.per``).
 - ``PlanItem`` / ``PlanActivity``: development points and their activities.
@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lus.conversations.models import Role
 from lus.tenants.models import TenantOwned
 
 
@@ -44,11 +45,11 @@ class Plan(TenantOwned):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # The current approvals (the history is in ``PlanApproval``); cleared by any later edit.
     approved_by_leader_at = models.DateTimeField(null=True, blank=True)
-    approved_by_conductor_at = models.DateTimeField(null=True, blank=True)
+    approved_by_leaders_leader_at = models.DateTimeField(null=True, blank=True)
     approved_by_leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    approved_by_conductor = models.ForeignKey(
+    approved_by_leaders_leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     agreed_at = models.DateTimeField(_("agreed at"), null=True, blank=True)
@@ -180,96 +181,23 @@ class PlanItemEvaluation(TenantOwned):
         ]
 
 
-# --- issue 5: the conversation and agreeing the plan -------------------------------------------
-class OfConversation:
-    """Whose data it is (for audit and ``subject_of``): the conversation's leader."""
-
-    @property
-    def leader(self):
-        return self.conversation.leader
-
-
+# --- Agreeing the plan: approvals, reopenings, follow-ups ------------------------------------
 class OfPlan:
     """Whose data it is (for audit and ``subject_of``): the plan's leader."""
+
+    plan: Plan  # the subclass's foreign key
 
     @property
     def leader(self):
         return self.plan.leader
 
 
-class ConversationState(TenantOwned):
-    """Per-conversation settings chosen during the meeting (Norddjurs: the dimension to start
-    with). Kept here so the conversations app needs no migration for it."""
-
-    conversation = models.OneToOneField(
-        "conversations.Conversation", on_delete=models.CASCADE, related_name="plan_state"
-    )
-    start_section = models.ForeignKey(
-        "frameworks.Section",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("start with"),
-    )
-
-    class Meta:
-        verbose_name = _("conversation state")
-        verbose_name_plural = _("conversation states")
-
-
-class SectionNote(OfConversation, TenantOwned):
-    """The notes both parties take on one section during the conversation (co-edited)."""
-
-    conversation = models.ForeignKey(
-        "conversations.Conversation", on_delete=models.CASCADE, related_name="section_notes"
-    )
-    section = models.ForeignKey("frameworks.Section", on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("notes"), blank=True, max_length=10_000)
-    revision = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("section notes")
-        verbose_name_plural = _("section notes")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["conversation", "section"], name="sectionnote_one_per_section"
-            )
-        ]
-
-
-class Minutes(OfConversation, TenantOwned):
-    """The minutes ("referat") of a conversation, written by the agreed writer
-    (``Conversation.minutes_by``); the other party reads them. Filed with the plan."""
-
-    conversation = models.OneToOneField(
-        "conversations.Conversation", on_delete=models.CASCADE, related_name="minutes"
-    )
-    text = models.TextField(_("minutes"), blank=True, max_length=50_000)
-    revision = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("minutes")
-        verbose_name_plural = _("minutes")
-
-
 class PlanApproval(OfPlan, TenantOwned):
     """One approval of the plan by one party. ``cleared_at`` is set when a later edit (or a
     reopening) withdrew it; the current approvals are the rows with ``cleared_at`` empty."""
 
-    class Role(models.TextChoices):
-        LEADER = "leader", _("Leader")
-        LEADERS_LEADER = "leaders_leader", _("Leader's leader")
-
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="approvals")
+    #: the conversation's role vocabulary (``lus.conversations.models.Role``)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -319,3 +247,37 @@ class FollowUp(OfPlan, TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.title}"
+
+
+class PlanEvent(TenantOwned):
+    """Append-only log of what changed in one conversation's plan, notes and minutes, read by
+    both browsers as a cursor (the id is the server-sent event id, so a reconnect resumes
+    exactly after the last event it saw). Kind ``cell``: a saved value (``key``, ``revision``,
+    ``value``); ``presence``: someone is typing in ``key``; ``panel``: approvals, structure or
+    status changed (the browser fetches the state). ``token`` makes a resent save idempotent.
+    Old rows are pruned (``plan_events_prune``); the cells themselves hold the saved text."""
+
+    class Kind(models.TextChoices):
+        CELL = "cell", "cell"
+        PRESENCE = "presence", "presence"
+        PANEL = "panel", "panel"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=40, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    value = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    by_name = models.CharField(max_length=200, blank=True)
+    token = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "plan event"
+        verbose_name_plural = "plan events"
+        indexes = [
+            models.Index(fields=["plan", "id"], name="planevent_cursor"),
+            models.Index(fields=["plan", "token"], name="planevent_token"),
+        ]

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import rules
 
-from lus.conversations.rules import is_conductor, is_party
+from lus.conversations.models import Conversation
+from lus.conversations.rules import is_conversation_party, is_leaders_leader
 
-LOCKED = ("plan_agreed", "filed")
+S = Conversation.Status
+#: An agreed (or filed) plan is read-only.
+LOCKED = (S.PLAN_AGREED, S.FILED)
 
 
 @rules.predicate
@@ -25,7 +28,7 @@ def is_agreed(user, conversation) -> bool:
 
 @rules.predicate
 def may_be_marked_held(user, conversation) -> bool:
-    return bool(conversation and conversation.status in ("invited", "preparing", "shared"))
+    return bool(conversation and conversation.status in (S.INVITED, S.PREPARING, S.SHARED))
 
 
 @rules.predicate
@@ -34,13 +37,13 @@ def is_follow_up_party(user, follow_up) -> bool:
     return bool(
         user.is_authenticated
         and conversation
-        and user.pk in (conversation.leader_id, conversation.conductor_id)
+        and user.pk in (conversation.leader_id, conversation.leaders_leader_id)
     )
 
 
-rules.add_perm("plans.view_conversation_content", is_party)
-rules.add_perm("plans.edit_plan", is_party & is_open)
-rules.add_perm("plans.hold_conversation", is_conductor)
-rules.add_perm("plans.can_mark_held", is_conductor & may_be_marked_held)
-rules.add_perm("plans.reopen_plan", is_party & is_agreed)
+rules.add_perm("plans.view_conversation_content", is_conversation_party)
+rules.add_perm("plans.edit_plan", is_conversation_party & is_open)
+rules.add_perm("plans.hold_conversation", is_leaders_leader)
+rules.add_perm("plans.can_mark_held", is_leaders_leader & may_be_marked_held)
+rules.add_perm("plans.reopen_plan", is_conversation_party & is_agreed)
 rules.add_perm("plans.view_follow_up", is_follow_up_party)

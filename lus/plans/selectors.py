@@ -8,20 +8,18 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
+from lus.conversations.models import ConversationState, Minutes, Role, SectionNote
 from lus.frameworks.models import PlanField, Question, Section
 from lus.frameworks.selectors import version_structure
 
 from .models import (
-    ConversationState,
     FollowUp,
-    Minutes,
     Plan,
     PlanActivity,
     PlanItem,
     PlanValue,
-    SectionNote,
 )
-from .services import minutes_writer_role
+from .services import DEFAULT_MAX_LENGTH, MAX_LENGTH, minutes_writer_role
 
 
 @dataclass
@@ -33,6 +31,11 @@ class Cell:
     revision: int = 0
     help: str = ""
     updated_by: str = ""
+
+    @property
+    def max_length(self) -> int:
+        """The longest value the server accepts for this kind (``services.MAX_LENGTH``)."""
+        return MAX_LENGTH.get(self.kind, DEFAULT_MAX_LENGTH)
 
     @property
     def input_id(self) -> str:
@@ -246,7 +249,8 @@ def previous_points(conversation) -> tuple[list[PlanItem], dict]:
         PlanItem.objects.filter(plan_id=Subquery(previous)).exclude(year__gte=conversation.year),
         conversation,
     )
-    return items, {i.pk: i.evaluation for i in items if i.evaluation is not None}
+    # ``evaluation`` is set on each point by _with_evaluations, not a field the stubs know
+    return items, {i.pk: i.evaluation for i in items if i.evaluation is not None}  # type: ignore[attr-defined]
 
 
 def conversations_for_view(user):
@@ -254,7 +258,7 @@ def conversations_for_view(user):
     plan, the start section, the minutes, whether the leader's leader shared their
     preparation, whether the plan was ever reopened, and the previous plan's id (the
     continuing plan's for a continuing layout)."""
-    from lus.conversations.models import Preparation, Role
+    from lus.conversations.models import Preparation
     from lus.conversations.selectors import conversations_for_user
 
     from .models import PlanReopening
@@ -266,7 +270,7 @@ def conversations_for_view(user):
         conversations_for_user(user)
         .select_related("plan__version", "plan_state", "minutes")
         .annotate(
-            conductor_shared=Exists(
+            leaders_leader_shared=Exists(
                 Preparation.objects.filter(
                     conversation=OuterRef("pk"),
                     role=Role.LEADERS_LEADER,
@@ -289,10 +293,10 @@ def related_or_none(obj, name: str):
 
 
 def conversation_answers(conversation) -> tuple[dict[str, dict], dict]:
-    """This conversation's answers by role ("leader", "conductor") and question id, and the
+    """This conversation's answers by role ("leader", "leaders_leader") and question id, and the
     leader's scale answers of the previous year by question key -> (value, scale max): one
     query (the two preparations' answers and last year's leader preparation's)."""
-    from lus.conversations.models import Answer, Conversation, Preparation, Role
+    from lus.conversations.models import Answer, Conversation, Preparation
 
     # Last year's conversation as a scalar subquery (computed once, by the (leader, year)
     # unique index): an OR across a join made PostgreSQL scan every conversation (bench).
@@ -310,12 +314,11 @@ def conversation_answers(conversation) -> tuple[dict[str, dict], dict]:
         _type=F("question__type"),
         _scale_max=F("question__scale_max"),
     )
-    answers: dict[str, dict] = {"leader": {}, "conductor": {}}
+    answers: dict[str, dict] = {Role.LEADER: {}, Role.LEADERS_LEADER: {}}
     last_year = {}
     for a in rows:
         if a._conversation_id == conversation.pk:
-            role = "leader" if a._role == Role.LEADER else "conductor"
-            answers[role][a.question_id] = a
+            answers[Role(a._role)][a.question_id] = a
         elif a._type == Question.Type.SCALE and a.scale_value is not None:
             last_year[a._key] = (a.scale_value, a._scale_max)
     return answers, last_year
@@ -381,7 +384,7 @@ def last_year_scale_answers(conversation) -> dict:
     rows = Answer.objects.filter(
         preparation__conversation__leader_id=conversation.leader_id,
         preparation__conversation__year=conversation.year - 1,
-        preparation__role="leader",
+        preparation__role=Role.LEADER,
         question__type=Question.Type.SCALE,
         scale_value__isnull=False,
     ).values_list("question__key", "scale_value", "question__scale_max")
@@ -392,8 +395,21 @@ def follow_ups_for(user):
     """The user's follow-ups (as leader or as leader's leader), soonest first."""
     return (
         FollowUp.objects.filter(
-            Q(plan__conversation__leader=user) | Q(plan__conversation__conductor=user)
+            Q(plan__conversation__leader=user) | Q(plan__conversation__leaders_leader=user)
         )
-        .select_related("plan__conversation__leader", "plan__conversation__conductor")
+        .select_related("plan__conversation__leader", "plan__conversation__leaders_leader")
         .order_by("date", "pk")
     )
+
+
+def plan_of(conversation) -> Plan | None:
+    """The conversation's plan if it exists (never creates one: for reads)."""
+    return Plan.objects.filter(conversation=conversation).select_related("version").first()
+
+
+def plan_cursor(plan: Plan) -> int:
+    """The id of the plan's latest event (where a fresh event stream starts)."""
+    from .models import PlanEvent
+
+    last = PlanEvent.objects.filter(plan_id=plan.pk).order_by("-id").values_list("id", flat=True)
+    return last.first() or 0

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stream, views
 
 app_name = "plans"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/plan/gem/", views.save, name="save"),
     path("<int:pk>/plan/tilstand/", views.state, name="state"),
+    path("<int:pk>/plan/haendelser/", stream.stream, name="stream"),
+    path("<int:pk>/plan/tilstede/", views.presence, name="presence"),
     path("<int:pk>/plan/punkter/", views.structure, name="structure"),
     path("<int:pk>/plan/godkend/", views.approve, name="approve"),
     path("<int:pk>/plan/genaabn/", views.reopen, name="reopen"),

@@ -1,9 +1,11 @@
 """The conversation view (used during the meeting), the co-edited development plan, agreeing and
 reopening it, and the follow-ups. Thin: writes in services.py, reads in selectors.py.
 
-Co-editing (see ``services.cell_save``): each field is saved on its own with the revision it was
-based on (``save``); the page polls ``state`` every few seconds and updates the fields the user is
-not editing (static/js/plan.js). A save based on an old revision answers 409 with both versions.
+Co-editing (see ``services.cell_save``): each field is saved on its own with the revision and the
+text it was based on (``save``); a save that crossed the other person's is merged at character
+level, and only an edit of the same characters answers 409 (to that saver alone). Changes reach
+the other browser through the event stream (``stream.py``, server-sent events); ``state`` is the
+polling fallback and writes nothing (static/js/plan.js).
 """
 
 from __future__ import annotations
@@ -18,21 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from lus.audit.services import audit_record
 from lus.conversations import selectors as conversation_selectors
 from lus.conversations.models import Conversation, Role
-from lus.conversations.services import (
-    ConversationStatusError,
-    conversation_hold,
-)
 from lus.core.access import object_for_user
+from lus.core.errors import domain_errors
 
 from . import selectors, services
 from .models import FollowUp
-
-
-def _locked_message() -> str:
-    return _("The plan has been agreed and is locked. Reopen it (with a reason) to change it.")
 
 
 def _conversation(
@@ -49,14 +43,10 @@ def _conversation(
     )
 
 
-def _is_other_party(request, conversation) -> bool:
-    return request.user.pk == conversation.conductor_id
-
-
 def _panel_context(request, conversation, plan) -> dict:
     user = request.user
-    role = "leader" if user.pk == conversation.leader_id else "leaders_leader"
-    mine = plan.approved_by_leader_at if role == "leader" else plan.approved_by_conductor_at
+    role = Role.LEADER if user.pk == conversation.leader_id else Role.LEADERS_LEADER
+    mine = plan.approved_by_leader_at if role == Role.LEADER else plan.approved_by_leaders_leader_at
     return {
         "conversation": conversation,
         "plan": plan,
@@ -70,12 +60,17 @@ def _panel_context(request, conversation, plan) -> dict:
             if getattr(conversation, "has_reopenings", True)
             else []
         ),
+        "cursor": selectors.plan_cursor(plan),
         "panel_sig": f"{conversation.status}|{plan.approved_by_leader_at}|"
-        f"{plan.approved_by_conductor_at}|{plan.agreed_at}",
+        f"{plan.approved_by_leaders_leader_at}|{plan.agreed_at}",
     }
 
 
 # --- the conversation view ------------------------------------------------------------------------
+
+
+ROLES_COMPARED = (Role.LEADER, Role.LEADERS_LEADER)
+DIFFERENCE_WORTH_TALKING = 2
 
 
 def _answer_rows(conversation, user, role_questions, answers, visible):
@@ -87,9 +82,17 @@ def _answer_rows(conversation, user, role_questions, answers, visible):
             for q in s.questions:
                 if not q.is_answerable:
                     continue
-                row = rows.setdefault(q.pk, {"question": q, "leader": None, "conductor": None})
+                row = rows.setdefault(q.pk, {"question": q, "leader": None, "leaders_leader": None})
                 if visible[role]:
                     row[role] = answer_display(q, answers[role].get(q.pk)) or "-"
+    # Where both answered a scale and are 2 or more apart, the conversation has a place to
+    # start: the view marks it (in words, not colour alone).
+    for q_pk, row in rows.items():
+        if not (visible["leader"] and visible["leaders_leader"]):
+            break
+        values = [getattr(answers[r].get(q_pk), "scale_value", None) for r in ROLES_COMPARED]
+        if None not in values and abs(values[0] - values[1]) >= DIFFERENCE_WORTH_TALKING:
+            row["difference"] = abs(values[0] - values[1])
     return rows
 
 
@@ -109,19 +112,19 @@ def _conversation_context(request, conversation) -> dict:
         "leader": conversation_selectors.preparation_structure(conversation, Role.LEADER, effective)
     }
     if both:
-        structures["conductor"] = conversation_selectors.preparation_structure(
+        structures["leaders_leader"] = conversation_selectors.preparation_structure(
             conversation, Role.LEADERS_LEADER, effective
         )
     answers, last_year = selectors.conversation_answers(conversation)
     is_leader = user.pk == conversation.leader_id
     visible = {
         "leader": is_leader or user.has_perm("conversations.view_leader_preparation", conversation),
-        "conductor": both and (not is_leader or conversation.conductor_shared),
+        "leaders_leader": both and (not is_leader or conversation.leaders_leader_shared),
     }
     rows = _answer_rows(conversation, user, structures, answers, visible)
     # One list of sections (the leader's, plus any the leader's leader alone answers).
     seen, sections = set(), []
-    for sv in structures["leader"] + structures.get("conductor", []):
+    for sv in structures["leader"] + structures.get("leaders_leader", []):
         if sv.section.pk in seen:
             continue
         seen.add(sv.section.pk)
@@ -146,14 +149,14 @@ def _conversation_context(request, conversation) -> dict:
     blocks = []
     for section in sections:
         questions = []
-        for role in ("leader", "conductor"):
+        for role in ("leader", "leaders_leader"):
             for sv in structures.get(role, []):
                 if sv.section.pk != section.pk:
                     continue
                 for q in sv.questions:
                     if q.is_answerable and q.pk not in {r["question"].pk for r in questions}:
                         row = rows[q.pk]
-                        if q.type == q.Type.SCALE and q.key in last_year:
+                        if q.type == q.Type.SCALE and q.key in last_year and visible["leader"]:
                             value, top = last_year[q.key]
                             row["last_year"] = f"{value} / {top}"
                         questions.append(row)
@@ -165,11 +168,15 @@ def _conversation_context(request, conversation) -> dict:
             }
         )
     # (plan id, items with their evaluation); the template only needs the items.
+    # Last year's plan and answers were shared with last year's leader's leader: this year's
+    # sees them once the leader has shared this year's preparation with them (docs/security.md).
     previous = (
-        (previous_id, [i for i in items if i.plan_id == previous_id], None) if previous_id else None
+        (previous_id, [i for i in items if i.plan_id == previous_id], None)
+        if previous_id and visible["leader"]
+        else None
     )
     writer = services.minutes_writer_role(conversation)
-    my_role = "leader" if is_leader else "leaders_leader"
+    my_role = Role.LEADER if is_leader else Role.LEADERS_LEADER
     return {
         "conversation": conversation,
         "plan": plan,
@@ -198,37 +205,49 @@ def conduct(request: HttpRequest, pk: int) -> HttpResponse:
         request, pk, queryset=selectors.conversations_for_view(request.user)
     )
     ctx = _conversation_context(request, conversation)
-    if _is_other_party(request, conversation):
-        audit_record(
-            actor=request.user,
-            action="view_conversation",
-            target=conversation,
-            detail=_("Conversation view (the leader's preparation, notes and plan)"),
-            request=request,
-        )
+    services.content_read(
+        conversation=conversation,
+        user=request.user,
+        action="view_conversation",
+        target=conversation,
+        detail=_("Conversation view (the leader's preparation, notes and plan)"),
+        request=request,
+    )
     return render(request, "plans/conduct.html", ctx)
+
+
+#: The statuses from which a conversation can be marked held.
+HOLDABLE = {
+    Conversation.Status.INVITED,
+    Conversation.Status.PREPARING,
+    Conversation.Status.SHARED,
+}
 
 
 @login_required
 @require_POST
+@domain_errors
 def hold(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk, perm="plans.hold_conversation")
-    try:
-        conversation_hold(conversation=conversation)
-    except ConversationStatusError as exc:
-        return HttpResponse(" ".join(exc.messages), status=409, content_type="text/plain")
-    audit_record(
-        actor=request.user,
-        action="hold_conversation",
-        target=conversation,
-        detail=_("Marked the conversation as held"),
-        request=request,
-    )
+    # A conversation that was never booked is marked held only on purpose (a stray click on a
+    # leader's LUS that has not taken place would lock the preparation).
+    if (
+        conversation.scheduled_at is None
+        and conversation.status in HOLDABLE
+        and request.POST.get("confirm_unbooked") != "1"
+    ):
+        return HttpResponse(
+            _("The conversation was never booked. Confirm that it has been held."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    services.conversation_mark_held(conversation=conversation, user=request.user, request=request)
     return redirect(reverse("plans:conduct", args=[pk]) + "?held=1")
 
 
 @login_required
 @require_POST
+@domain_errors
 def start(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     raw = request.POST.get("section")
@@ -239,8 +258,6 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         services.conversation_set_start(conversation=conversation, section_id=section_id)
     except (ValueError, ValidationError):
         return HttpResponse(_("Choose a section from the list."), status=400)
-    except services.PlanLocked:
-        return HttpResponse(_locked_message(), status=409)
     return redirect("plans:conduct", pk=pk)
 
 
@@ -265,16 +282,16 @@ def _plan_context(request, conversation) -> dict:
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     ctx = _plan_context(request, conversation)
+    services.content_read(
+        conversation=conversation,
+        user=request.user,
+        action="view_plan",
+        target=ctx["plan"],
+        detail=_("Development plan"),
+        request=request,
+    )
     if request.GET.get("partial") == "body":
         return render(request, "plans/partials/plan_body.html", ctx)
-    if _is_other_party(request, conversation):
-        audit_record(
-            actor=request.user,
-            action="view_plan",
-            target=ctx["plan"],
-            detail=_("Development plan"),
-            request=request,
-        )
     return render(request, "plans/plan.html", ctx)
 
 
@@ -287,37 +304,30 @@ def _int(value) -> int | None:
 
 @login_required
 @require_POST
+@domain_errors(json=True)
 def save(request: HttpRequest, pk: int) -> JsonResponse:
     """Save one cell: ``key``, ``revision`` (what the text was based on) and ``value``."""
     conversation = _conversation(request, pk)
     key = request.POST.get("key", "")
     base = _int(request.POST.get("revision"))
     value = request.POST.get("value")
+    # The text the edit started from (absent from pages loaded before merging existed).
+    base_value = request.POST.get("base")
     if base is None or value is None or not key:
         return JsonResponse({"error": _("The form is incomplete. Reload the page.")}, status=400)
     plan = services.plan_get_or_create(conversation=conversation)
-    try:
-        outcome = services.cell_save(
-            plan=plan, user=request.user, key=key, base_revision=base, value=value
-        )
-    except services.PlanLocked:
-        return JsonResponse({"status": "locked", "error": _locked_message()}, status=409)
-    except services.CellGone:
-        return JsonResponse(
-            {
-                "status": "gone",
-                "error": _(
-                    "The other person has deleted this development point. Your text is kept "
-                    "below; copy it if you need it."
-                ),
-                "mine": value,
-            },
-            status=409,
-        )
-    except PermissionError:
-        return JsonResponse({"error": _("Only the agreed writer writes the minutes.")}, status=403)
-    except ValidationError as exc:
-        return JsonResponse({"status": "invalid", "error": " ".join(exc.messages)}, status=422)
+    # Refusals (locked, point deleted, not the minutes writer, invalid) are answered by
+    # ``domain_errors``; the save audits itself.
+    outcome = services.cell_save(
+        plan=plan,
+        user=request.user,
+        key=key,
+        base_revision=base,
+        value=value,
+        base_value=base_value,
+        token=request.POST.get("token", ""),
+        request=request,
+    )
     if outcome.is_conflict:
         return JsonResponse(
             {
@@ -326,22 +336,11 @@ def save(request: HttpRequest, pk: int) -> JsonResponse:
                 "revision": outcome.revision,
                 "theirs": outcome.theirs,
                 "mine": outcome.mine,
-                "error": _("The other person saved this field while you were writing."),
+                "stored": outcome.value,
+                "parts": [list(p) for p in outcome.parts],
+                "error": _("The other person changed the same words while you were writing."),
             },
             status=409,
-        )
-    if outcome.saved:
-        what = "minutes" if key == "minutes" else "notes" if key.startswith("n") else "plan"
-        audit_record(
-            actor=request.user,
-            action=f"change_{what}",
-            target=plan,
-            detail={
-                "minutes": _("Changed the minutes"),
-                "notes": _("Changed the conversation notes"),
-                "plan": _("Changed the development plan"),
-            }[what],
-            request=request,
         )
     return JsonResponse(
         {
@@ -349,6 +348,7 @@ def save(request: HttpRequest, pk: int) -> JsonResponse:
             "key": key,
             "revision": outcome.revision,
             "value": outcome.value,
+            "merged": outcome.merged,
             "approvals_cleared": outcome.approvals_cleared,
             "message": _("The approvals have been withdrawn because the plan was changed.")
             if outcome.approvals_cleared
@@ -361,9 +361,13 @@ def save(request: HttpRequest, pk: int) -> JsonResponse:
 @never_cache
 @require_GET
 def state(request: HttpRequest, pk: int) -> JsonResponse:
-    """What is saved now (polled every few seconds by both people's browsers)."""
+    """What is saved now: the polling fallback when the event stream is broken. A read only —
+    it writes nothing but the (throttled) audit row of the other party's read."""
     conversation = _conversation(request, pk)
-    plan = services.plan_get_or_create(conversation=conversation)
+    plan = selectors.plan_of(conversation)
+    if plan is None:
+        # The page creates the plan; a state read before that has nothing to show.
+        return JsonResponse({"cells": {}, "status": conversation.status, "cursor": 0})
     plan.conversation = conversation
     view = selectors.plan_view(plan)
     cells = view.all_cells()
@@ -373,6 +377,14 @@ def state(request: HttpRequest, pk: int) -> JsonResponse:
         cells.append(minutes)
     panel_ctx = _panel_context(request, conversation, plan)
     panel = render_to_string("plans/partials/approvals.html", panel_ctx, request)
+    services.content_read(
+        conversation=conversation,
+        user=request.user,
+        action="view_plan",
+        target=plan,
+        detail=_("Development plan"),
+        request=request,
+    )
     return JsonResponse(
         {
             "cells": {c.key: [c.value, c.revision, c.updated_by] for c in cells},
@@ -380,97 +392,81 @@ def state(request: HttpRequest, pk: int) -> JsonResponse:
             "status": conversation.status,
             "panel": panel,
             "panel_sig": panel_ctx["panel_sig"],
+            "cursor": selectors.plan_cursor(plan),
         }
     )
 
 
 @login_required
 @require_POST
+def presence(request: HttpRequest, pk: int) -> JsonResponse:
+    """The user is typing in a field (``key``; empty: left it)."""
+    conversation = _conversation(request, pk, perm="plans.edit_plan")
+    plan = selectors.plan_of(conversation)
+    if plan is None:
+        return JsonResponse({"status": "ok"})
+    plan.conversation = conversation
+    if "key" not in request.POST:
+        # Leaving a field sends an empty key; a body without one is not a presence message.
+        return JsonResponse({"error": _("Unknown field.")}, status=400)
+    try:
+        services.plan_presence(plan=plan, user=request.user, key=request.POST["key"])
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)  # not a field
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+@require_POST
+@domain_errors
 def structure(request: HttpRequest, pk: int) -> HttpResponse:
     """Add or delete a development point or an activity."""
     conversation = _conversation(request, pk)
     action = request.POST.get("action")
     target = _int(request.POST.get("id"))
     plan = services.plan_get_or_create(conversation=conversation)
-    try:
-        if action == "add_item":
-            services.plan_item_create(plan=plan, user=request.user)
-        elif action == "delete_item" and target is not None:
-            services.plan_item_delete(plan=plan, user=request.user, item_id=target)
-        elif action == "add_activity" and target is not None:
-            services.plan_activity_create(plan=plan, user=request.user, item_id=target)
-        elif action == "delete_activity" and target is not None:
-            services.plan_activity_delete(plan=plan, user=request.user, activity_id=target)
-        else:
-            return HttpResponse(_("Unknown action."), status=400)
-    except services.PlanLocked:
-        return HttpResponse(_locked_message(), status=409)
-    except services.CellGone:
-        return HttpResponse(_("The development point no longer exists."), status=404)
-    except ValidationError as exc:
-        return HttpResponse(" ".join(exc.messages), status=422)
-    audit_record(
-        actor=request.user,
-        action="change_plan",
-        target=plan,
-        detail=_("Changed the development points of the plan"),
-        request=request,
-    )
+    who = {"plan": plan, "user": request.user, "request": request}
+    if action == "add_item":
+        services.plan_item_create(**who)
+    elif action == "delete_item" and target is not None:
+        services.plan_item_delete(**who, item_id=target)
+    elif action == "add_activity" and target is not None:
+        services.plan_activity_create(**who, item_id=target)
+    elif action == "delete_activity" and target is not None:
+        services.plan_activity_delete(**who, activity_id=target)
+    else:
+        return HttpResponse(_("Unknown action."), status=400)
     return redirect("plans:plan", pk=pk)
 
 
 @login_required
 @require_POST
+@domain_errors
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     plan = services.plan_get_or_create(conversation=conversation)
-    try:
-        result = services.plan_approve(plan=plan, user=request.user)
-    except services.PlanLocked:
-        return HttpResponse(_locked_message(), status=409)
-    except services.PlanError as exc:
-        return HttpResponse(" ".join(exc.messages), status=409)
-    audit_record(
-        actor=request.user,
-        action="approve_plan",
-        target=plan,
-        detail=_("Approved the development plan"),
-        request=request,
-    )
-    if result.agreed:
-        audit_record(
-            actor=request.user,
-            action="agree_plan",
-            target=plan,
-            detail=_("Both have approved: the plan is agreed and locked"),
-            request=request,
-        )
+    result = services.plan_approve(plan=plan, user=request.user, request=request)
     return redirect(reverse("plans:plan", args=[pk]) + ("?agreed=1" if result.agreed else ""))
 
 
 @login_required
 @require_POST
+@domain_errors
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     plan = services.plan_get_or_create(conversation=conversation)
     reason = request.POST.get("reason", "")
     try:
-        services.plan_reopen(plan=plan, user=request.user, reason=reason)
-    except services.PlanError as exc:
-        return HttpResponse(" ".join(exc.messages), status=409)
+        services.plan_reopen(plan=plan, user=request.user, reason=reason, request=request)
+    except services.PlanError:
+        raise  # 409 (``domain_errors``)
     except ValidationError as exc:
+        # The reason is missing or too long: the form again, with what was typed.
         plan.conversation = conversation
         ctx = _plan_context(request, conversation)
         ctx["reopen_error"] = " ".join(exc.messages)
         ctx["reopen_reason"] = reason.replace("\x00", "")[:2000]
         return render(request, "plans/plan.html", ctx, status=422)
-    audit_record(
-        actor=request.user,
-        action="reopen_plan",
-        target=plan,
-        detail=_("Reopened the agreed plan: %(reason)s") % {"reason": reason.strip()[:200]},
-        request=request,
-    )
     return redirect(reverse("plans:plan", args=[pk]) + "?reopened=1")
 
 
@@ -495,21 +491,17 @@ def follow_up_ics(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = object_for_user(
         request,
         FollowUp.objects.select_related(
-            "plan__conversation__leader", "plan__conversation__conductor"
+            "plan__conversation__leader", "plan__conversation__leaders_leader"
         ),
         perm="plans.view_follow_up",
         pk=pk,
     )
-    audit_record(
-        actor=request.user,
-        action="export_follow_up",
-        target=follow_up,
-        detail=_("Follow-up exported as a calendar file"),
+    ics = services.follow_up_export(
+        follow_up=follow_up,
+        user=request.user,
+        base_url=request.build_absolute_uri("/"),
         request=request,
     )
-    response = HttpResponse(
-        services.follow_up_ics(follow_up=follow_up, base_url=request.build_absolute_uri("/")),
-        content_type="text/calendar; charset=utf-8",
-    )
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="opfoelgning-{follow_up.pk}.ics"'
     return response

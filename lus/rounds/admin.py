@@ -6,11 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lus.audit.admin import AuditedAdminMixin
 from lus.frameworks.models import FrameworkVersion
 from lus.tenants.admin import TenantAdminMixin
 from lus.tenants.scoping import tenant_scope
@@ -46,7 +48,7 @@ class LusRoundForm(forms.ModelForm):
 
 
 @admin.register(LusRound)
-class LusRoundAdmin(TenantAdminMixin, admin.ModelAdmin):
+class LusRoundAdmin(AuditedAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     form = LusRoundForm
     list_display = ["__str__", "year", "deadline", "version", "started_at", "status_link"]
     list_filter = ["year"]
@@ -63,6 +65,23 @@ class LusRoundAdmin(TenantAdminMixin, admin.ModelAdmin):
         "started_by",
     ]
     actions = ["start_rounds"]
+    change_form_template = "admin/rounds/lusround/change_form.html"
+
+    # "Save and start the round": one step from the form to HR's to-do list.
+    def response_add(self, request: HttpRequest, obj: LusRound, post_url_continue=None):
+        if "_saveandstart" in request.POST:
+            return self._start_and_show(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: LusRound):
+        if "_saveandstart" in request.POST:
+            return self._start_and_show(request, obj)
+        return super().response_change(request, obj)
+
+    def _start_and_show(self, request: HttpRequest, obj: LusRound):
+        if self._start(request, obj):
+            return redirect("rounds:todo", pk=obj.pk)
+        return redirect("admin:rounds_lusround_change", obj.pk)
 
     @admin.display(description=gettext_lazy("Status overview"))
     def status_link(self, obj: LusRound) -> str:
@@ -86,32 +105,36 @@ class LusRoundAdmin(TenantAdminMixin, admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Start the selected rounds (create conversations)"))
     def start_rounds(self, request: HttpRequest, queryset) -> None:
         for lus_round in queryset:
-            try:
-                with tenant_scope(lus_round.municipality_id):
-                    result = round_start(lus_round=lus_round, actor=request.user)
-            except ValidationError as exc:
-                self.message_user(
-                    request, f"{lus_round}: {' '.join(exc.messages)}", level=messages.ERROR
+            self._start(request, lus_round)
+
+    def _start(self, request: HttpRequest, lus_round: LusRound) -> bool:
+        try:
+            with tenant_scope(lus_round.municipality_id):
+                result = round_start(lus_round=lus_round, actor=request.user)
+        except ValidationError as exc:
+            self.message_user(
+                request, f"{lus_round}: {' '.join(exc.messages)}", level=messages.ERROR
+            )
+            return False
+        self.message_user(request, result.summary(), level=messages.SUCCESS)
+        if result.without_manager:
+            names = ", ".join(p.name or p.username for p in result.without_manager[:MAX_NAMES])
+            more = len(result.without_manager) - MAX_NAMES
+            if more > 0:
+                names += " " + _("and %(n)d more") % {"n": more}
+            self.message_user(
+                request,
+                _("No LUS for people without a leader's leader: %(names)s.") % {"names": names},
+                level=messages.WARNING,
+            )
+        if result.other_leaders_leader:
+            self.message_user(
+                request,
+                _(
+                    "%(n)d leaders already have this year's LUS with someone other than "
+                    "their current leader's leader."
                 )
-                continue
-            self.message_user(request, result.summary(), level=messages.SUCCESS)
-            if result.without_manager:
-                names = ", ".join(p.name or p.username for p in result.without_manager[:MAX_NAMES])
-                more = len(result.without_manager) - MAX_NAMES
-                if more > 0:
-                    names += " " + _("and %(n)d more") % {"n": more}
-                self.message_user(
-                    request,
-                    _("No LUS for people without a leader's leader: %(names)s.") % {"names": names},
-                    level=messages.WARNING,
-                )
-            if result.other_conductor:
-                self.message_user(
-                    request,
-                    _(
-                        "%(n)d leaders already have this year's LUS with someone other than "
-                        "their current leader's leader."
-                    )
-                    % {"n": len(result.other_conductor)},
-                    level=messages.WARNING,
-                )
+                % {"n": len(result.other_leaders_leader)},
+                level=messages.WARNING,
+            )
+        return True

@@ -84,9 +84,10 @@ class LusRound(TenantOwned):
 
     def clean(self) -> None:
         super().clean()
-        if self.version_id and not self.version.is_published:
+        version = self.version if self.version_id else None
+        if version is not None and not version.is_published:
             raise ValidationError({"version": _("Choose a published framework version.")})
-        if self.version_id and self.version.municipality_id != self.municipality_id:
+        if version is not None and version.municipality_id != self.municipality_id:
             raise ValidationError({"version": _("Choose a published framework version.")})
 
 
@@ -95,6 +96,7 @@ class SentReminder(TenantOwned):
         PREPARATION_DUE = "preparation_due", _("Preparation due soon")
         NOT_INVITED = "not_invited", _("Leader not invited yet")
         FOLLOW_UP_DUE = "follow_up_due", _("Plan follow-up due")
+        STATUS_TALK_DUE = "status_talk_due", _("Status talk coming up")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     recipient = models.ForeignKey(
@@ -110,9 +112,28 @@ class SentReminder(TenantOwned):
         verbose_name=_("conversation"),
     )
     due_date = models.DateField(_("due date"))
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
     #: What else identifies the reminder (e.g. "follow_up:17"); empty when nothing does.
+    #: Reminders HR sends by hand ("manual:…") and failed attempts ("failed:…") carry a
+    #: unique one, so they never stop the scheduled reminder.
     ref = models.CharField(_("reference"), max_length=50, blank=True)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SENT
+    )
+    #: HR who pressed "remind now"; empty for the scheduled reminders.
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
 
     class Meta:
         verbose_name = _("sent reminder")
@@ -129,12 +150,22 @@ class SentReminder(TenantOwned):
         return f"{self.get_kind_display()} → {self.recipient_id} ({self.due_date})"
 
 
-class ConductorHandover(TenantOwned):
-    """A conversation handed over to a leader's new leader's leader by HR (an org change mid-year).
+class LeadersLeaderHandover(TenantOwned):
+    """A proposal by HR to hand a leader's open conversation over to the leader's new leader's
+    leader (an org change mid-year), and the leader's answer.
 
-    From then on the new conductor has access and the old one has none: access follows
-    ``Conversation.conductor``. This row is the record of who handed what over, when and why.
+    Access follows ``Conversation.leaders_leader``, and HR can edit the hierarchy, so the hand-over
+    is never HR's alone to grant: it takes effect only when the leader accepts (the data
+    subject is the second pair of eyes), the new leaders_leader is the leader's current leader's
+    leader, and the person proposing can never be the one who receives it (also a database
+    constraint). Until the leader answers, the conversation stays where it is.
     """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the leader's answer")
+        ACCEPTED = "accepted", _("Accepted by the leader")
+        DECLINED = "declined", _("Declined by the leader")
+        SUPERSEDED = "superseded", _("Replaced by a newer proposal")
 
     conversation = models.ForeignKey(
         "conversations.Conversation",
@@ -142,13 +173,13 @@ class ConductorHandover(TenantOwned):
         related_name="handovers",
         verbose_name=_("conversation"),
     )
-    from_conductor = models.ForeignKey(
+    from_leaders_leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("from"),
     )
-    to_conductor = models.ForeignKey(
+    to_leaders_leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
@@ -158,21 +189,162 @@ class ConductorHandover(TenantOwned):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("handed over by"),
+        verbose_name=_("proposed by"),
     )
-    handed_over_at = models.DateTimeField(_("handed over at"), auto_now_add=True)
+    handed_over_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("handover")
         verbose_name_plural = _("handovers")
-        ordering = ["-handed_over_at"]
+        ordering = ["-handed_over_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(from_conductor=models.F("to_conductor")),
-                name="handover_changes_conductor",
-            )
+                condition=~models.Q(from_leaders_leader=models.F("to_leaders_leader")),
+                name="handover_changes_leaders_leader",
+            ),
+            # Separation of duties: whoever proposes a hand-over never receives it. (Checked on
+            # the proposal, which every hand-over starts as; rows from before proposals existed
+            # are kept as they happened.)
+            models.CheckConstraint(
+                condition=~models.Q(status="pending", handed_over_by=models.F("to_leaders_leader")),
+                name="handover_not_to_proposer",
+            ),
+            models.UniqueConstraint(
+                fields=["conversation"],
+                condition=models.Q(status="pending"),
+                name="handover_one_pending_per_conversation",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.conversation}: {self.from_conductor} -> {self.to_conductor}"
+        return f"{self.conversation}: {self.from_leaders_leader} -> {self.to_leaders_leader}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class RoundMember(TenantOwned):
+    """A leader in a round, with the organisational unit they belonged to when the round
+    started (or when they were added to it). The anonymous statistics group leaders by this
+    frozen unit, so moving a person later changes nothing in the round's statistics. The unit
+    is a plain reference with its name copied in: deleting or renaming a unit later changes
+    nothing either."""
+
+    lus_round = models.ForeignKey(
+        LusRound, on_delete=models.CASCADE, related_name="members", verbose_name=_("LUS round")
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("leader"),
+    )
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisational unit at the start of the round"),
+    )
+    org_unit_name = models.CharField(_("unit (name)"), max_length=200, blank=True)
+    joined_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("round member")
+        verbose_name_plural = _("round members")
+        constraints = [
+            models.UniqueConstraint(fields=["lus_round", "leader"], name="round_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lus_round}: {self.leader_id} ({self.org_unit_name})"
+
+
+class RoundStatistics(TenantOwned):
+    """The anonymous statistics of a round, computed once after its deadline and never again:
+    a number HR has seen can never change, so two views of the page can never be subtracted
+    from each other to reveal one leader's answers (see ``statistics.py``)."""
+
+    lus_round = models.OneToOneField(
+        LusRound,
+        on_delete=models.CASCADE,
+        related_name="statistics",
+        verbose_name=_("LUS round"),
+    )
+    computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    data = models.JSONField(_("numbers"), default=dict)
+
+    class Meta:
+        verbose_name = _("round statistics")
+        verbose_name_plural = _("round statistics")
+
+    def __str__(self) -> str:
+        return f"{self.lus_round} ({self.computed_at:%Y-%m-%d})"
+
+
+class StatusSummary(TenantOwned):
+    """That a municipality's status counts for a year are kept (``StatusCount``), and their
+    version: every change of a count bumps it, so a rendered table of counts can be cached
+    under it. Built from the conversations by ``status_counts_rebuild`` (the first time HR's
+    overview is opened, and nightly); kept up to date in the same transaction as every status
+    change, new conversation and hand-over (``lus.rounds.counts``)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveBigIntegerField(_("version"), default=1)
+    rebuilt_at = models.DateTimeField(_("rebuilt at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status summary")
+        verbose_name_plural = _("status summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="status_summary_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} v{self.version}"
+
+
+class StatusCount(TenantOwned):
+    """How many of a year's conversations have a status, per organisational unit of the leader
+    and leader's leader: the HR overview reads these (a few hundred rows for the largest
+    municipality) instead of counting its conversations. ``status`` "" counts the people of
+    the unit without this year's LUS (``leaders_leader`` empty). Status and numbers only —
+    never content."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisational unit"),
+    )
+    leaders_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("leader's leader"),
+    )
+    status = models.CharField(_("status"), max_length=20, blank=True)
+    n = models.IntegerField(_("number"), default=0)
+
+    class Meta:
+        verbose_name = _("status count")
+        verbose_name_plural = _("status counts")
+        indexes = [models.Index(fields=["municipality", "year"], name="status_count_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.org_unit_id}/{self.leaders_leader_id} {self.status}: {self.n}"

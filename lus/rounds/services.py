@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from lus.frameworks.models import FrameworkVersion, TeamCustomisation
 
 from .models import LusRound
 from .selectors import round_people
+from .statistics import round_members_freeze
 
 
 @dataclass
@@ -26,7 +28,7 @@ class RoundStartResult:
     #: In the round's units but nobody to hold their LUS: no (active) leader's leader.
     without_manager: list[User] = field(default_factory=list)
     #: Already had a LUS this year, held by someone other than their current leader's leader.
-    other_conductor: list[Conversation] = field(default_factory=list)
+    other_leaders_leader: list[Conversation] = field(default_factory=list)
 
     def summary(self) -> str:
         return _(
@@ -54,7 +56,7 @@ def round_create(
     municipality,
     year: int,
     deadline,
-    org_units: list[OrgUnit] = (),
+    org_units: Sequence[OrgUnit] = (),
     version: FrameworkVersion | None = None,
     invite_reminder_days: int | None = None,
 ) -> LusRound:
@@ -78,12 +80,15 @@ def round_create(
 
 
 @transaction.atomic
-def round_start(*, lus_round: LusRound, actor: User | None = None) -> RoundStartResult:
+def round_start(
+    *, lus_round: LusRound, actor: User | None = None, leader_ids=None
+) -> RoundStartResult:
     """Create one conversation per leader in the round's units, held by their current leader's
     leader and pinned to the round's published framework version (the organisation theme
     follows the conversation's year). Idempotent: leaders who already have this year's LUS are
     left as they are, so running it again only adds leaders added later. People without an
-    active leader's leader are reported, not silently skipped."""
+    active leader's leader are reported, not silently skipped. ``leader_ids`` limits it to
+    chosen people (who must be in the round's units)."""
     version = lus_round.version or newest_published_version()
     if version is None or not version.is_published:
         raise ValidationError(
@@ -92,12 +97,15 @@ def round_start(*, lus_round: LusRound, actor: User | None = None) -> RoundStart
     if lus_round.version_id is None:
         lus_round.version = version
     result = RoundStartResult(round=lus_round)
-    people = list(round_people(lus_round).select_related("manager"))
+    people_qs = round_people(lus_round).select_related("manager")
+    if leader_ids is not None:  # HR's "create LUS" for chosen people of the round
+        people_qs = people_qs.filter(pk__in=list(leader_ids))
+    people = list(people_qs)
     existing = {
         c.leader_id: c
         for c in Conversation.objects.filter(
             year=lus_round.year, leader_id__in=[p.pk for p in people]
-        ).only("pk", "leader_id", "conductor_id", "status", "year")
+        ).only("pk", "leader_id", "leaders_leader_id", "status", "year")
     }
     customisations = {
         c.owner_id: c for c in TeamCustomisation.objects.filter(version=version).only("pk", "owner")
@@ -106,8 +114,8 @@ def round_start(*, lus_round: LusRound, actor: User | None = None) -> RoundStart
         conversation = existing.get(person.pk)
         if conversation is not None:
             result.existing.append(conversation)
-            if person.manager_id and conversation.conductor_id != person.manager_id:
-                result.other_conductor.append(conversation)
+            if person.manager_id and conversation.leaders_leader_id != person.manager_id:
+                result.other_leaders_leader.append(conversation)
             continue
         manager = person.manager
         if manager is None or not manager.is_active:
@@ -116,12 +124,17 @@ def round_start(*, lus_round: LusRound, actor: User | None = None) -> RoundStart
         result.created.append(
             conversation_create(
                 leader=person,
-                conductor=manager,
+                leaders_leader=manager,
                 year=lus_round.year,
                 version=version,
                 customisation=customisations.get(manager.pk),
             )
         )
+    # The anonymous statistics group each leader by their unit as of now (``RoundMember``).
+    round_members_freeze(
+        lus_round=lus_round,
+        leader_ids=[c.leader_id for c in (*result.created, *result.existing)],
+    )
     lus_round.started_at = lus_round.started_at or timezone.now()
     if actor is not None and lus_round.started_by_id is None:
         lus_round.started_by = actor

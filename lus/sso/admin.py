@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -5,10 +6,33 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lus.audit.admin import AuditedAdminMixin
 from lus.sso import saml
-from lus.sso.models import IdentityProvider
+from lus.sso.models import IdentityProvider, SubjectBinding
 from lus.sso.services import oidc_discover, saml_metadata_refresh
-from lus.tenants.admin import AuditedAdminMixin
+
+
+class IdentityProviderForm(forms.ModelForm):
+    """The OIDC client secret is write-only: never sent back to the browser; left blank, the
+    stored secret stays. (The SAML SP private key is a file on the server, never in the admin.)"""
+
+    oidc_client_secret = forms.CharField(
+        label=gettext_lazy("client secret"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy("Write-only: leave empty to keep the stored secret."),
+    )
+
+    class Meta:
+        model = IdentityProvider
+        fields = ["oidc_client_secret"]  # the admin adds its fieldsets
+
+    def clean_oidc_client_secret(self) -> str:
+        secret = self.cleaned_data.get("oidc_client_secret", "")
+        if not secret and self.instance.pk:
+            return self.instance.oidc_client_secret
+        return secret
 
 
 @admin.register(IdentityProvider)
@@ -16,6 +40,7 @@ class IdentityProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Platform admins only: a municipality's login is set up with its IT department, and
     HR of one municipality must never touch another's (or its own) identity provider."""
 
+    form = IdentityProviderForm
     list_display = ["municipality", "protocol", "enabled", "allow_password_login"]
     list_filter = ["protocol", "enabled"]
     list_select_related = ["municipality"]
@@ -61,6 +86,7 @@ class IdentityProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "oidc_client_id",
                     "oidc_client_secret",
                     "oidc_scopes",
+                    "bind_subject",
                     "oidc_authorization_endpoint",
                     "oidc_token_endpoint",
                     "oidc_jwks_uri",
@@ -134,3 +160,37 @@ class IdentityProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Fetch the OIDC endpoints from the discovery document"))
     def discover_oidc_endpoints(self, request, queryset):
         self._each(request, queryset, "oidc", oidc_discover, _("endpoints fetched"))
+
+
+@admin.register(SubjectBinding)
+class SubjectBindingAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Platform admins only: which IdP account (OIDC ``sub``) a person logs in with. Deleting
+    a row lets the person's next login record a new one; adding one lets a person log in
+    whose IdP does not mark e-mail addresses as verified."""
+
+    list_display = ["person", "provider", "subject", "created_at"]
+    list_select_related = ["person", "provider__municipality"]
+    search_fields = ["person__username", "person__email", "subject"]
+    raw_id_fields = ["person"]
+    fields = ["municipality", "provider", "person", "subject"]
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts, object_id):
+        raise Http404  # another municipality's object: same answer as a missing one
+
+    def _platform(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._platform(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._platform(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._platform(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # delete and add again: a changed binding is a new decision
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._platform(request)

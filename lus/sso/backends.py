@@ -16,14 +16,18 @@ class PasswordPolicyBackend:
         if not isinstance(username, str) or password is None:
             return None
         with unscoped("authentication: the municipality of a username"):
-            found = (
+            person = (
                 get_user_model()
-                ._default_manager.filter(username=username[:150])
-                .values_list("municipality_id", "is_superuser")
+                ._default_manager.select_related("municipality")
+                .filter(username=username[:150])
                 .first()
             )
-        if found is None or found[1]:
+        if person is None or person.is_superuser:
             return None
-        if not password_login_allowed(found[0]):
+        if not password_login_allowed(person.municipality_id):
+            # Only someone who knows the password learns where to log in instead (the login
+            # form then says so rather than "wrong password").
+            if request is not None and person.check_password(password):
+                request.lus_sso_only_municipality = person.municipality
             raise PermissionDenied
         return None

@@ -88,6 +88,16 @@ class IdentityProvider(TenantOwned):
         blank=True,
         help_text=_("The municipality's value of that attribute (e.g. its CVR number)."),
     )
+    bind_subject = models.BooleanField(
+        _("remember the person's subject at first login"),
+        default=False,
+        help_text=_(
+            "OpenID Connect: at a person's first login (with a verified e-mail) LUS records the "
+            "identity provider's “sub”; later logins match on it, and another account with "
+            "the same e-mail is refused. Logins whose e-mail the identity provider does not "
+            "mark as verified are accepted only for a recorded subject."
+        ),
+    )
     # SAML 2.0
     saml_entity_id = models.CharField(
         _("IdP entity ID"), max_length=500, blank=True, help_text=_("From the IdP's metadata.")
@@ -116,7 +126,10 @@ class IdentityProvider(TenantOwned):
         _("userinfo endpoint"),
         max_length=500,
         blank=True,
-        help_text=_("Optional. Empty: the claims of the ID token are used."),
+        help_text=_(
+            "Filled from the discovery document. Its claims complete the ID token's (many "
+            "identity providers give the e-mail only here). Empty: the ID token's claims only."
+        ),
     )
     oidc_end_session_endpoint = models.URLField(
         _("end session endpoint"), max_length=500, blank=True
@@ -168,3 +181,38 @@ class IdentityProvider(TenantOwned):
         return bool(
             self.oidc_authorization_endpoint and self.oidc_token_endpoint and self.oidc_jwks_uri
         )
+
+
+class SubjectBinding(TenantOwned):
+    """The identity provider's subject (OIDC ``sub``) of a person, recorded at their first
+    login where the municipality chose to (``IdentityProvider.bind_subject``). Deleting it
+    (admin) lets the person's next login bind again."""
+
+    provider = models.ForeignKey(
+        IdentityProvider,
+        on_delete=models.CASCADE,
+        related_name="subject_bindings",
+        verbose_name=_("identity provider"),
+    )
+    person = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recorded subject")
+        verbose_name_plural = _("recorded subjects")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="sso_one_person_per_sub"),
+            models.UniqueConstraint(fields=["provider", "person"], name="sso_one_sub_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} = {self.subject}"
+
+    def clean(self) -> None:
+        if self.provider_id and self.provider.municipality_id != self.municipality_id:
+            raise ValidationError({"provider": _("The identity provider of another municipality.")})
+        if self.person_id and self.person.municipality_id != self.municipality_id:
+            raise ValidationError({"person": _("A person of another municipality.")})

@@ -8,6 +8,7 @@ library leaves out: the ID token's audience (our client ID), issuer and expiry.
 from __future__ import annotations
 
 import jwt
+import requests
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.urls import reverse
@@ -43,6 +44,15 @@ def ensure_endpoints(provider: IdentityProvider) -> IdentityProvider:
     if not provider.oidc_endpoints_known:
         oidc_discover(provider=provider)
     return provider
+
+
+def email_verified(provider: IdentityProvider, claims: dict) -> bool | None:
+    """Whether the IdP vouches for the e-mail people are matched on: None when they are matched
+    on another claim (e.g. Entra's ``preferred_username``), else the ``email_verified`` claim
+    (missing counts as not verified: anyone may type any address into an IdP account)."""
+    if (provider.uid_attribute or "email") != "email":
+        return None
+    return claims.get("email_verified") in (True, "true")
 
 
 class MunicipalityOIDCBackend(OIDCAuthenticationBackend):
@@ -93,15 +103,54 @@ class MunicipalityOIDCBackend(OIDCAuthenticationBackend):
         claims = self.verify_token(id_token, nonce=nonce)
         if self.OIDC_OP_USER_ENDPOINT and token_info.get("access_token"):
             userinfo = self.get_userinfo(token_info["access_token"], id_token, claims)
-            if userinfo.get("sub") != claims.get("sub"):
+            if not isinstance(userinfo, dict) or userinfo.get("sub") != claims.get("sub"):
                 raise SuspiciousOperation("The userinfo subject differs from the ID token's.")
-            claims = {**claims, **userinfo}
+            claims = {**userinfo, **claims}  # the signed ID token wins where both say something
         request.lus_oidc_id_token = id_token
         identity = Identity(
             attributes={k: v if isinstance(v, list) else [v] for k, v in claims.items()},
             default_uid=str(claims.get("email", "")),
         )
-        return sso_find_person(provider=provider, identity=identity)  # or raises SSORefused
+        return sso_find_person(  # or raises SSORefused
+            provider=provider,
+            identity=identity,
+            subject=str(claims.get("sub", "")),
+            email_verified=email_verified(provider, claims),
+        )
+
+    def retrieve_matching_jwk(self, token):
+        """The IdP's signing key for this token. The library's version needs a ``kid`` in the
+        token and in every key (KeyError otherwise); the standard lets an IdP with a single
+        key leave it out. Only RS256 tokens are considered at all: ``alg=none`` is refused."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise SuspiciousOperation(f"ID token unreadable: {exc}") from exc
+        if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
+            raise SuspiciousOperation(f"ID token algorithm {header.get('alg')!r} refused.")
+        response = requests.get(
+            self.OIDC_OP_JWKS_ENDPOINT, timeout=self.get_settings("OIDC_TIMEOUT", None)
+        )
+        response.raise_for_status()
+        try:
+            keys = [k for k in response.json().get("keys", []) if isinstance(k, dict)]
+        except (ValueError, AttributeError) as exc:
+            raise SuspiciousOperation("The JWKS is not a key set.") from exc
+        keys = [
+            k
+            for k in keys
+            if k.get("kty") == "RSA"
+            and k.get("use", "sig") == "sig"
+            and k.get("alg", self.OIDC_RP_SIGN_ALGO) == self.OIDC_RP_SIGN_ALGO
+        ]
+        if "kid" in header:
+            keys = [k for k in keys if k.get("kid") == header["kid"]]
+        if len(keys) != 1:
+            raise SuspiciousOperation(f"{len(keys)} signing keys match the ID token.")
+        try:
+            return jwt.PyJWK(keys[0])
+        except jwt.PyJWTError as exc:
+            raise SuspiciousOperation(f"Unusable signing key: {exc}") from exc
 
     def _verify_jws(self, payload, key):
         header = jwt.get_unverified_header(payload)

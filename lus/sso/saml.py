@@ -17,15 +17,18 @@ import shutil
 from dataclasses import dataclass
 from functools import lru_cache
 
+from defusedxml import ElementTree
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, xmldsig
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
 from saml2.mdstore import InMemoryMetaData
-from saml2.metadata import create_metadata_string
-from saml2.sigver import get_xmlsec_binary
+from saml2.metadata import entity_descriptor
+from saml2.samlp import logout_request_from_string
+from saml2.sigver import RSACrypto, get_xmlsec_binary, verify_redirect_signature
+from saml2.time_util import in_a_while
 
 from lus.sso.models import IdentityProvider
 
@@ -33,6 +36,24 @@ logger = logging.getLogger("lus.sso")
 
 #: Seconds of clock difference accepted between the IdP and LUS.
 CLOCK_SKEW = 90
+
+#: SHA-256 or better only: SHA-1 (and MD5, DSA) signatures are refused and not advertised.
+ACCEPTED_SIGNATURES = frozenset(
+    {
+        xmldsig.SIG_RSA_SHA256,
+        xmldsig.SIG_RSA_SHA384,
+        xmldsig.SIG_RSA_SHA512,
+        xmldsig.SIG_ECDSA_SHA256,
+        xmldsig.SIG_ECDSA_SHA384,
+        xmldsig.SIG_ECDSA_SHA512,
+    }
+)
+ACCEPTED_DIGESTS = frozenset({xmldsig.DIGEST_SHA256, xmldsig.DIGEST_SHA384, xmldsig.DIGEST_SHA512})
+DS = "{http://www.w3.org/2000/09/xmldsig#}"
+
+
+class MessageRefused(Exception):
+    """A SAML message LUS does not act on; the text is the reason, for the log."""
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +86,8 @@ def sp_config(provider: IdentityProvider) -> SPConfig:
         "entityid": urls["entity_id"],
         "xmlsec_binary": xmlsec_binary(),
         "accepted_time_diff": CLOCK_SKEW,
+        "signing_algorithm": xmldsig.SIG_RSA_SHA256,
+        "digest_algorithm": xmldsig.DIGEST_SHA256,
         "allow_unknown_attributes": True,
         "service": {
             "sp": {
@@ -100,8 +123,71 @@ def client_for(provider: IdentityProvider) -> Saml2Client:
 
 
 def sp_metadata(provider: IdentityProvider) -> str:
-    xml = create_metadata_string(None, config=sp_config(provider), valid=24 * 7, sign=False)
-    return xml.decode() if isinstance(xml, bytes) else xml
+    """The SP metadata, advertising (alg:SigningMethod/DigestMethod) only the algorithms LUS
+    accepts — pysaml2 lists everything xmlsec1 knows, MD5 and DSA included."""
+    descriptor = entity_descriptor(sp_config(provider))
+    descriptor.valid_until = in_a_while(hours=24 * 7)
+    if descriptor.extensions is not None:
+        descriptor.extensions.extension_elements = [
+            element
+            for element in descriptor.extensions.extension_elements
+            if element.tag not in ("DigestMethod", "SigningMethod")
+            or element.attributes.get("Algorithm") in ACCEPTED_SIGNATURES | ACCEPTED_DIGESTS
+        ]
+    return str(descriptor)
+
+
+def check_algorithms(xml: str | bytes) -> str:
+    """Refuse a message signed with anything weaker than SHA-256 (MessageRefused); return
+    its InResponseTo (which login it answers), "" when none."""
+    try:
+        root = ElementTree.fromstring(xml)
+    except Exception as exc:  # defusedxml and expat raise several kinds
+        raise MessageRefused(f"not XML: {exc!r}") from exc
+    for element in root.iter(f"{DS}SignatureMethod"):
+        if element.get("Algorithm") not in ACCEPTED_SIGNATURES:
+            raise MessageRefused(f"signature algorithm {element.get('Algorithm')} refused")
+    for element in root.iter(f"{DS}DigestMethod"):
+        if element.get("Algorithm") not in ACCEPTED_DIGESTS:
+            raise MessageRefused(f"digest algorithm {element.get('Algorithm')} refused")
+    return root.get("InResponseTo") or ""
+
+
+def verified_logout_request(client: Saml2Client, provider: IdentityProvider, query) -> object:
+    """The IdP's LogoutRequest (HTTP-Redirect), only when signed (SHA-256 or better) by the
+    municipality's own IdP: anyone can make a browser GET this address, and NameIDs can be
+    guessed. Raises MessageRefused with the reason."""
+    encoded = query.get("SAMLRequest", "")
+    sigalg, signature = query.get("SigAlg"), query.get("Signature")
+    if not (encoded and sigalg and signature):
+        raise MessageRefused("unsigned LogoutRequest")
+    if sigalg not in ACCEPTED_SIGNATURES:
+        raise MessageRefused(f"signature algorithm {sigalg} refused")
+    try:
+        xml = client.unravel(encoded, BINDING_HTTP_REDIRECT, "LogoutRequest")
+        message = logout_request_from_string(xml)
+    except Exception as exc:  # broken base64/deflate/XML
+        raise MessageRefused(f"unreadable LogoutRequest: {exc!r}") from exc
+    issuer = (message.issuer.text or "").strip() if message and message.issuer else ""
+    if issuer != provider.saml_entity_id:
+        raise MessageRefused(f"LogoutRequest from {issuer!r}, not {provider.saml_entity_id!r}")
+    signed = {"SAMLRequest": encoded, "SigAlg": sigalg, "Signature": signature}
+    if "RelayState" in query:
+        signed["RelayState"] = query["RelayState"]
+    certs = client.metadata.certs(provider.saml_entity_id, "idpsso", "signing")
+    try:
+        valid = any(verify_redirect_signature(signed, RSACrypto(None), cert) for _n, cert in certs)
+    except Exception as exc:  # malformed signature or key
+        raise MessageRefused(f"LogoutRequest signature unreadable: {exc!r}") from exc
+    if not valid:
+        raise MessageRefused("LogoutRequest signature invalid")
+    try:
+        parsed = client.parse_logout_request(encoded, BINDING_HTTP_REDIRECT)
+    except Exception as exc:  # destination, version, issue instant
+        raise MessageRefused(f"LogoutRequest refused: {exc!r}") from exc
+    if parsed is None:
+        raise MessageRefused("LogoutRequest outside its time")
+    return parsed
 
 
 def metadata_problem(xml: str, entity_id: str) -> str | None:

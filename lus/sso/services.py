@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lus.accounts.models import User
 from lus.audit.services import audit_record
-from lus.sso.models import IdentityProvider
+from lus.sso.models import IdentityProvider, SubjectBinding
 from lus.tenants.scoping import tenant_scope, unscoped
 
 logger = logging.getLogger("lus.sso")
@@ -47,26 +47,46 @@ def _lookup(provider: IdentityProvider, value: str) -> dict:
     return {"email__iexact": value}
 
 
-def sso_find_person(*, provider: IdentityProvider, identity: Identity) -> User:
+def sso_find_person(
+    *,
+    provider: IdentityProvider,
+    identity: Identity,
+    subject: str = "",
+    email_verified: bool | None = None,
+) -> User:
     """The active person of the provider's municipality the identity belongs to.
 
-    Raises SSORefused("other_municipality" | "unknown" | "inactive" | "no_identifier").
+    ``subject`` is the OIDC ``sub``; ``email_verified`` is given when the identifier is an
+    OIDC e-mail claim (None: not applicable, e.g. SAML, whose IdP vouches for its attributes).
+    An unverified e-mail matches nobody: only a subject recorded earlier does.
+
+    Raises SSORefused("other_municipality" | "unknown" | "inactive" | "no_identifier" |
+    "unverified" | "other_subject").
     """
     municipality = provider.municipality
     if provider.tenant_attribute:
         values = [str(v).strip() for v in identity.attributes.get(provider.tenant_attribute, [])]
         if provider.tenant_value not in values:
             raise SSORefused("other_municipality", f"{provider.tenant_attribute}={values}")
+    binding = _binding(provider, subject=subject) if subject else None
+    if binding is not None:
+        if not binding.person.is_active:
+            raise SSORefused("inactive", f"sub={subject}")
+        return binding.person
     value = identity.first(provider.uid_attribute) if provider.uid_attribute else ""
     value = value or ("" if provider.uid_attribute else identity.default_uid.strip())
     if not value:
         raise SSORefused("no_identifier", f"no {provider.uid_attribute or 'default'} value")
+    if email_verified is False:
+        raise SSORefused("unverified", f"{value} not verified (sub={subject})")
     with tenant_scope(municipality):
-        person = User.objects.select_related("municipality").filter(**_lookup(provider, value))
-        person = person.first()
+        person = (
+            User.objects.select_related("municipality").filter(**_lookup(provider, value)).first()
+        )
     if person is not None:
         if not person.is_active:
             raise SSORefused("inactive", value)
+        _bind(provider=provider, person=person, subject=subject)
         return person
     with unscoped("sso: is a refused identity a person of another municipality"):
         elsewhere = (
@@ -78,7 +98,45 @@ def sso_find_person(*, provider: IdentityProvider, identity: Identity) -> User:
         raise SSORefused("other_municipality", value)
     if not provider.auto_create_users:
         raise SSORefused("unknown", value)
-    return _person_create(provider=provider, identity=identity, value=value)
+    person = _person_create(provider=provider, identity=identity, value=value)
+    _bind(provider=provider, person=person, subject=subject)
+    return person
+
+
+def _binding(provider: IdentityProvider, *, subject: str) -> SubjectBinding | None:
+    if provider.protocol != IdentityProvider.Protocol.OIDC:
+        return None
+    with tenant_scope(provider.municipality):
+        return (
+            SubjectBinding.objects.select_related("person__municipality")
+            .filter(provider=provider, subject=subject)
+            .first()
+        )
+
+
+def _bind(*, provider: IdentityProvider, person: User, subject: str) -> None:
+    """Record the subject of a person's first login, where the municipality chose so; a
+    person already bound to another subject is refused (someone else uses their e-mail)."""
+    if not (subject and provider.bind_subject):
+        return
+    with tenant_scope(provider.municipality), transaction.atomic():
+        bound = SubjectBinding.objects.filter(provider=provider, person=person).first()
+        if bound is not None:
+            if bound.subject != subject:
+                raise SSORefused("other_subject", f"{person.username}: sub {subject}")
+            return
+        binding = SubjectBinding(
+            municipality=provider.municipality, provider=provider, person=person, subject=subject
+        )
+        binding.full_clean()
+        binding.save()
+        audit_record(
+            actor=person,
+            action="sso_bind_subject",
+            target=person,
+            subject=person,
+            detail=_("The identity provider's subject was recorded at the first login."),
+        )
 
 
 def _person_create(*, provider: IdentityProvider, identity: Identity, value: str) -> User:
@@ -118,7 +176,8 @@ def _person_create(*, provider: IdentityProvider, identity: Identity, value: str
 
 
 def saml_metadata_refresh(*, provider: IdentityProvider) -> IdentityProvider:
-    """Fetch the IdP metadata from its URL and store it (admin action, cron command)."""
+    """Fetch the IdP metadata from its URL and store it (an admin action; daily by the periodic
+    scheduler)."""
     from lus.sso.saml import metadata_problem
 
     if not provider.saml_metadata_url:
@@ -156,7 +215,7 @@ def oidc_discover(*, provider: IdentityProvider) -> IdentityProvider:
     provider.oidc_authorization_endpoint = document.get("authorization_endpoint", "")
     provider.oidc_token_endpoint = document.get("token_endpoint", "")
     provider.oidc_jwks_uri = document.get("jwks_uri", "")
-    provider.oidc_userinfo_endpoint = provider.oidc_userinfo_endpoint or ""
+    provider.oidc_userinfo_endpoint = document.get("userinfo_endpoint", "")
     provider.oidc_end_session_endpoint = document.get("end_session_endpoint", "")
     with tenant_scope(provider.municipality):
         provider.save(
@@ -164,6 +223,7 @@ def oidc_discover(*, provider: IdentityProvider) -> IdentityProvider:
                 "oidc_authorization_endpoint",
                 "oidc_token_endpoint",
                 "oidc_jwks_uri",
+                "oidc_userinfo_endpoint",
                 "oidc_end_session_endpoint",
             ]
         )

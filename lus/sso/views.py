@@ -9,9 +9,10 @@ from urllib.parse import urlencode
 
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,10 +89,39 @@ REASONS = {
         _("The login was not completed"),
         _("%(municipality)s's login did not complete the login. Please try again."),
     ),
+    "unverified": (
+        _("Your e-mail address is not verified"),
+        _(
+            "%(municipality)s's login did not confirm that the e-mail address of your account "
+            "is yours, so LUS cannot tell who you are. Contact the municipality's IT department."
+        ),
+    ),
+    "other_subject": (
+        _("Another account is linked to you"),
+        _(
+            "Your e-mail address belongs to a person in LUS who logs in with another account "
+            "at %(municipality)s's login. Log in with that account, or ask the municipality's "
+            "IT department to contact LUS' administrators."
+        ),
+    ),
+    "logout_refused": (
+        _("The logout request was refused"),
+        _(
+            "LUS received a request to log you out that did not come, signed, from "
+            "%(municipality)s's login. You are still logged in to LUS; use “Log out” in LUS "
+            "to log out."
+        ),
+    ),
 }
 
 
-def refuse(request, municipality: Municipality, reason: str, *, status: int = 403):
+def refuse(
+    request, municipality: Municipality, reason: str, *, status: int = 403, detail: str = ""
+):
+    """The Danish refusal page, and a log line with the reason (never the page alone)."""
+    logger.warning(
+        "sso: refused (%s) at %s %s: %s", reason, municipality.slug, request.path, detail or "-"
+    )
     title, text = REASONS[reason]
     context = {
         "title": title,
@@ -124,9 +154,32 @@ def _login(request: HttpRequest, user, provider: IdentityProvider, **session_dat
 
 
 # --- the login pages ---------------------------------------------------------------------------
+class PasswordLoginForm(AuthenticationForm):
+    """Django's login form; a person whose municipality logs in through its own login only,
+    typing their correct (old) password, is told to use that login instead."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            municipality = getattr(self.request, "lus_sso_only_municipality", None)
+            if municipality is None:
+                raise
+            raise ValidationError(
+                _(
+                    "%(municipality)s logs in through its own login, not with a password "
+                    "in LUS. Log in through your municipality: choose %(municipality)s "
+                    "on the login page."
+                ),
+                code="sso_only",
+                params={"municipality": municipality.name},
+            ) from None
+
+
 class LoginView(auth_views.LoginView):
     """Username/password plus the choice of municipalities that log in through their own IdP."""
 
+    authentication_form = PasswordLoginForm
     redirect_authenticated_user = True
     municipality: Municipality | None = None
     provider: IdentityProvider | None = None
@@ -249,10 +302,12 @@ def saml_login(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponseRedirect(dict(info["headers"])["Location"])
     # The IdP answers with a cross-site POST, which carries no SameSite=Lax session cookie:
     # the outstanding request travels in its own signed cookie instead.
+    # One cookie per login started, so that two tabs logging in at once do not overwrite
+    # each other's request.
     state = {"id": request_id, "slug": slug, "next": _safe_next(request, request.GET.get("next"))}
     secure = request.is_secure()
     response.set_cookie(
-        SAML_COOKIE,
+        saml_cookie_name(request_id),
         signing.dumps(state, salt=SAML_COOKIE),
         max_age=REQUEST_MAX_AGE,
         path="/sso/",
@@ -263,6 +318,25 @@ def saml_login(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def saml_cookie_name(request_id: str) -> str:
+    return f"{SAML_COOKIE}_{request_id}"
+
+
+def _outstanding(request: HttpRequest, slug: str) -> dict[str, str]:
+    """The SAML logins this browser started for the municipality: {request ID: next URL}."""
+    found = {}
+    for name, value in request.COOKIES.items():
+        if not name.startswith(SAML_COOKIE + "_"):
+            continue
+        try:
+            state = signing.loads(value, salt=SAML_COOKIE, max_age=REQUEST_MAX_AGE)
+        except signing.BadSignature:
+            continue
+        if isinstance(state, dict) and state.get("slug") == slug and state.get("id"):
+            found[state["id"]] = _safe_next(request, state.get("next"))
+    return found
+
+
 @csrf_exempt  # the IdP posts here cross-site; the signed assertion is the protection
 @require_POST
 def saml_acs(request: HttpRequest, slug: str) -> HttpResponse:
@@ -270,18 +344,22 @@ def saml_acs(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = provider.municipality
     encoded = request.POST.get("SAMLResponse", "")
     try:
-        base64.b64decode(encoded, validate=True)
+        xml = base64.b64decode(encoded, validate=True) if encoded else b""
     except (binascii.Error, ValueError):
-        encoded = ""
-    if not encoded:
-        return refuse(request, municipality, "invalid", status=400)
+        detail = "SAMLResponse not base64"
+        return refuse(request, municipality, "invalid", status=400, detail=detail)
+    if not xml:
+        return refuse(request, municipality, "invalid", status=400, detail="empty SAML body")
     try:
-        state = signing.loads(
-            request.COOKIES.get(SAML_COOKIE, ""), salt=SAML_COOKIE, max_age=REQUEST_MAX_AGE
-        )
-    except signing.BadSignature:
-        state = {}
-    outstanding = {state["id"]: state["next"]} if state.get("slug") == slug else {}
+        in_response_to = saml.check_algorithms(xml)
+    except saml.MessageRefused as exc:
+        return refuse(request, municipality, "invalid", detail=str(exc))
+    outstanding = _outstanding(request, slug)
+
+    def refused(reason: str, detail: str) -> HttpResponse:
+        page = refuse(request, municipality, reason, detail=detail)
+        return _clear_saml_cookie(page, in_response_to)
+
     client = saml.client_for(provider)
     try:
         response = client.parse_authn_request_response(
@@ -291,31 +369,29 @@ def saml_acs(request: HttpRequest, slug: str) -> HttpResponse:
         reason = "expired" if type(exc).__name__ == "UnsolicitedResponse" else "invalid"
         if type(exc).__name__.startswith("Status"):
             reason = "idp_error"
-        logger.warning("sso: SAML response refused for %s: %r", slug, exc)
-        return _clear_saml_cookie(refuse(request, municipality, reason))
+        return refused(reason, f"SAML response: {exc!r}")
     if response is None:
-        return _clear_saml_cookie(refuse(request, municipality, "invalid"))
+        return refused("invalid", "SAML response not valid")
     assertion = saml.read_assertion(response)
     if assertion.issuer != provider.saml_entity_id:
-        logger.warning("sso: SAML issuer %r is not %r", assertion.issuer, provider.saml_entity_id)
-        return _clear_saml_cookie(refuse(request, municipality, "invalid"))
+        return refused("invalid", f"issuer {assertion.issuer!r}, not {provider.saml_entity_id!r}")
     if not cache.add(f"lus-sso-assertion:{assertion.assertion_id}", 1, REQUEST_MAX_AGE * 3):
-        logger.warning("sso: SAML assertion %s replayed", assertion.assertion_id)
-        return _clear_saml_cookie(refuse(request, municipality, "invalid"))
+        return refused("invalid", f"assertion {assertion.assertion_id} replayed")
     identity = Identity(attributes=assertion.attributes, default_uid=assertion.name_id_text)
     try:
         user = sso_find_person(provider=provider, identity=identity)
     except SSORefused as exc:
-        logger.info("sso: %s refused at %s: %s", assertion.name_id_text, slug, exc)
-        return _clear_saml_cookie(refuse(request, municipality, exc.reason))
+        return refused(exc.reason, f"{assertion.name_id_text}: {exc}")
     _login(
         request, user, provider, name_id=assertion.name_id, session_index=assertion.session_index
     )
-    return _clear_saml_cookie(HttpResponseRedirect(_safe_next(request, state.get("next"))))
+    next_url = outstanding.get(response.in_response_to) or reverse("home")
+    return _clear_saml_cookie(HttpResponseRedirect(next_url), response.in_response_to)
 
 
-def _clear_saml_cookie(response: HttpResponse) -> HttpResponse:
-    response.delete_cookie(SAML_COOKIE, path="/sso/")
+def _clear_saml_cookie(response: HttpResponse, request_id: str) -> HttpResponse:
+    if request_id:
+        response.delete_cookie(saml_cookie_name(request_id), path="/sso/")
     return response
 
 
@@ -331,18 +407,11 @@ def saml_sls(request: HttpRequest, slug: str) -> HttpResponse:
             logger.warning("sso: logout response refused for %s: %r", slug, exc)
         return redirect("login")
     if "SAMLRequest" not in request.GET:
-        return refuse(request, provider.municipality, "invalid", status=400)
+        return refuse(request, provider.municipality, "invalid", status=400, detail="no message")
     try:
-        logout_request = client.parse_logout_request(
-            request.GET["SAMLRequest"],
-            BINDING_HTTP_REDIRECT,
-            relay_state=request.GET.get("RelayState"),
-            sigalg=request.GET.get("SigAlg"),
-            signature=request.GET.get("Signature"),
-        )
-    except Exception as exc:
-        logger.warning("sso: logout request refused for %s: %r", slug, exc)
-        return refuse(request, provider.municipality, "invalid", status=400)
+        logout_request = saml.verified_logout_request(client, provider, request.GET)
+    except saml.MessageRefused as exc:
+        return refuse(request, provider.municipality, "logout_refused", status=400, detail=str(exc))
     data = request.session.get(SESSION_KEY) or {}
     message = logout_request.message
     if data.get("slug") == slug and data.get("name_id"):
@@ -405,27 +474,33 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
         self.provider = provider
         state = request.GET.get("state", "")
         entry = (request.session.get("oidc_states") or {}).get(state)
+        municipality = provider.municipality
         if entry is not None and entry.get("municipality") != slug:
-            return refuse(request, provider.municipality, "invalid", status=400)
+            detail = f"state of {entry.get('municipality')}"
+            return refuse(request, municipality, "invalid", status=400, detail=detail)
         if request.GET.get("error"):
             if entry is not None:  # forget the state: it must not be used again
                 del request.session["oidc_states"][state]
                 request.session.modified = True
-            return refuse(request, provider.municipality, "idp_error")
+            detail = "IdP error {!r}: {!r}".format(
+                request.GET["error"][:100], request.GET.get("error_description", "")[:300]
+            )
+            return refuse(request, municipality, "idp_error", detail=detail)
         if entry is None:
-            return refuse(request, provider.municipality, "expired", status=400)
+            detail = "unknown or used state" if state else "no state"
+            return refuse(request, municipality, "expired", status=400, detail=detail)
         request.lus_oidc_provider = provider
         try:
             return super().get(request)
         except SSORefused as exc:
-            logger.info("sso: OIDC login refused at %s: %s", slug, exc)
-            return refuse(request, provider.municipality, exc.reason)
-        except (SuspiciousOperation, RequestException) as exc:
-            logger.warning("sso: OIDC login failed at %s: %r", slug, exc)
-            return refuse(request, provider.municipality, "invalid")
+            return refuse(request, municipality, exc.reason, detail=str(exc))
+        except (SuspiciousOperation, RequestException, ValueError) as exc:
+            return refuse(request, municipality, "invalid", detail=repr(exc))
 
     def login_failure(self):
-        return refuse(self.request, self.provider.municipality, "invalid")
+        return refuse(
+            self.request, self.provider.municipality, "invalid", detail="no code or nonce"
+        )
 
     def login_success(self):
         _login(

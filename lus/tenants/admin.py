@@ -1,12 +1,12 @@
-import json
-
+from django import forms
 from django.contrib import admin
-from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from lus.tenants.models import Municipality
+from lus.tenants.branding import process_logo
+from lus.tenants.models import Municipality, MunicipalityLogo
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -27,51 +27,12 @@ class SafeAutocompleteSelect(AutocompleteSelect):
         return super().optgroups(name, valid, attr)
 
 
-class AuditedAdminMixin:
-    """Every add/change/delete through the admin also writes an append-only AuditEvent
-    (category "config"), which HR reads in the audit log's admin."""
-
-    def _audit(self, request: HttpRequest, obj, action: str, message="") -> None:
-        from lus.audit.models import AuditEvent
-        from lus.audit.services import audit_record
-
-        if isinstance(obj, AuditEvent):
-            return
-        if isinstance(message, list):  # the admin's structured change message
-            message = LogEntry(change_message=json.dumps(message)).get_change_message()
-        audit_record(
-            actor=request.user,
-            action=action,
-            target=obj,
-            subject=None if not hasattr(obj, "manager_id") else obj,
-            detail=str(message),
-            category=AuditEvent.Category.CONFIG,
-            request=request,
-        )
-
-    def log_addition(self, request: HttpRequest, obj, message):
-        entry = super().log_addition(request, obj, message)
-        self._audit(request, obj, "admin_add", message)
-        return entry
-
-    def log_change(self, request: HttpRequest, obj, message):
-        entry = super().log_change(request, obj, message)
-        self._audit(request, obj, "admin_change", message)
-        return entry
-
-    def log_deletions(self, request: HttpRequest, queryset):
-        objs = list(queryset)
-        result = super().log_deletions(request, objs)
-        for obj in objs:
-            self._audit(request, obj, "admin_delete")
-        return result
-
-
-class TenantAdminMixin(AuditedAdminMixin):
+class TenantAdminMixin:
     """The one explicit tenant filter for HR's ModelAdmins (django-scopes does not cover the
     admin's own lookups). HR staff see and edit only their own municipality's rows; objects of
     another municipality are simply not in the queryset, so the admin answers 404 for them.
-    Platform admins (superusers) see everything."""
+    Platform admins (superusers) see everything. Writes are audited by combining it with
+    ``lus.audit.admin.AuditedAdminMixin`` (a test checks every registered admin does)."""
 
     tenant_field = "municipality"
 
@@ -130,8 +91,42 @@ class TenantAdminMixin(AuditedAdminMixin):
         return exclude
 
 
-@admin.register(Municipality)
-class MunicipalityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class MunicipalityForm(forms.ModelForm):
+    logo_upload = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_(
+            "PNG, JPEG or WebP, at most 512 KB; shown in the menu beside the municipality's name. "
+            "It is stored re-encoded as PNG."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    logo_remove = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    class Meta:
+        model = Municipality
+        fields = (
+            "name",
+            "slug",
+            "conversation_duration_minutes",
+            "senior_conversation_age",
+            "retention_years",
+            "brand_colour",
+        )
+        widgets = {"brand_colour": forms.TextInput(attrs={"placeholder": "#0b4f6c", "size": 8})}
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        if not upload:
+            return None
+        return process_logo(upload)
+
+
+class MunicipalityAdmin(admin.ModelAdmin):
+    """Registered, with the audit hook, by ``lus.orchestration.admin`` (tenants sits below the
+    audit log's admin and does not import it)."""
+
+    form = MunicipalityForm
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
@@ -167,3 +162,15 @@ class MunicipalityAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return [] if request.user.is_superuser else ["name", "slug"]
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        logo = form.cleaned_data.get("logo_upload")
+        if form.cleaned_data.get("logo_remove") and not logo:
+            obj.logo_digest = ""
+        elif logo:
+            obj.logo_digest = logo[1]
+        super().save_model(request, obj, form, change)
+        if logo:
+            MunicipalityLogo.objects.update_or_create(municipality=obj, defaults={"data": logo[0]})
+        elif not obj.logo_digest:
+            MunicipalityLogo.objects.filter(municipality=obj).delete()

@@ -17,6 +17,10 @@ class TenantScopeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
+        if user.is_authenticated:
+            # Resolved now anyway: the object itself from here on, not the lazy wrapper that
+            # proxies each of the page's many attribute reads.
+            user = request.user = getattr(user, "_wrapped", user)
         request.municipality = None
         if user.is_authenticated and user.is_superuser:
             with unscoped("platform admin request", user=user):

@@ -1,65 +1,12 @@
-"""The one central tenant-scoping mechanism (built on django-scopes).
+"""The tenant scope of the domain apps: a municipality (``lus.tenants.models.Municipality``)
+is the scope of every tenant-owned query. The mechanism itself is :mod:`lus.core.scoping`."""
 
-Every tenant-owned model uses :func:`tenant_manager` (a django-scopes ``ScopedManager`` on the
-``municipality`` dimension). A query on such a model raises ``ScopeError`` unless a scope is
-active. Requests get their scope from :class:`lus.tenants.middleware.TenantScopeMiddleware`;
-everything else (management commands, the authentication backend) either activates a
-municipality with :func:`tenant_scope` or uses the explicit, logged escape hatch :func:`unscoped`.
+from lus.core.scoping import (
+    DIMENSION,
+    current_municipality_id,
+    tenant_manager,
+    tenant_scope,
+    unscoped,
+)
 
-``django_scopes.scopes_disabled`` must not be imported anywhere else (a test enforces it).
-"""
-
-from __future__ import annotations
-
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
-
-from django.db import models
-from django_scopes import ScopedManager, scope, scopes_disabled
-from django_scopes import get_scope as _get_scope
-
-if TYPE_CHECKING:
-    from lus.tenants.models import Municipality
-
-logger = logging.getLogger("lus.scoping")
-
-DIMENSION = "municipality"
-
-
-def tenant_manager(
-    manager_class: type[models.Manager] = models.Manager, path: str = "municipality"
-) -> models.Manager:
-    """The default manager of every tenant-owned model."""
-    return ScopedManager(_manager_class=manager_class, **{DIMENSION: path})
-
-
-@contextmanager
-def tenant_scope(municipality: Municipality | int) -> Iterator[None]:
-    """Restrict every tenant-owned query in the block to one municipality."""
-    if municipality is None:
-        # django-scopes treats a None value as "no filter"; never allow that by accident.
-        raise ValueError("tenant_scope() needs a municipality, not None")
-    with scope(**{DIMENSION: municipality}):
-        yield
-
-
-@contextmanager
-def unscoped(reason: str, *, user: object | None = None) -> Iterator[None]:
-    """The audited escape hatch: tenant-owned queries in the block see every municipality.
-
-    Each use is logged with its reason so that cross-tenant access can be reviewed.
-    """
-    if not reason:
-        raise ValueError("unscoped() needs a reason")
-    logger.debug("unscoped access: %s (user=%s)", reason, getattr(user, "pk", None))
-    with scopes_disabled():
-        yield
-
-
-def current_municipality_id() -> int | None:
-    value = _get_scope().get(DIMENSION)
-    if value is None:
-        return None
-    return getattr(value, "pk", value)
+__all__ = ["DIMENSION", "current_municipality_id", "tenant_manager", "tenant_scope", "unscoped"]

@@ -80,9 +80,17 @@
       try { body = await response.json(); } catch (e) { body = {}; }
       if (response.ok || response.status === 422) {
         revision.value = body.revision;
-        if (seq === changeSeq) { dirty = false; clearDraft(); } else { storeDraft(); }
         const n = Object.keys(body.errors || {}).length;
-        setStatus(`${form.dataset.msgSaved} ${body.saved_at}` + (n ? ` – ${body.errors[Object.keys(body.errors)[0]][0]}` : ""));
+        if (seq === changeSeq) {
+          dirty = false;
+          clearDraft();
+          setStatus(`${form.dataset.msgSaved} ${body.saved_at}` + (n ? ` – ${body.errors[Object.keys(body.errors)[0]][0]}` : ""));
+        } else {
+          // Changed while this save was on its way: the next save is already scheduled, so
+          // "saved" would claim too much.
+          storeDraft();
+          setStatus(form.dataset.msgUnsaved);
+        }
       } else if (response.status === 409 && body.conflict) {
         stopped = true;
         const button = document.createElement("button");

@@ -1,10 +1,13 @@
 import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from lus.accounts.models import OrgUnit, User
 from lus.accounts.services import PeopleImportError, people_import
-from lus.tenants.scoping import tenant_scope
+from lus.audit.models import AuditEvent
+from lus.tenants.scoping import tenant_scope, unscoped
 from tests.factories import UserFactory
 
 GOOD = """email;name;job_title;org_unit;manager_email;birth_date;is_hr
@@ -40,8 +43,20 @@ def test_reimport_updates_instead_of_duplicating(haderslev):
     people_import(municipality=haderslev, data=GOOD)
     changed = GOOD.replace("Skoleleder", "Overlærer")
     result = people_import(municipality=haderslev, data=changed)
-    assert (result.created, result.updated) == (0, 3)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     assert _count(haderslev) == 3
+    with tenant_scope(haderslev):
+        assert User.objects.get(email="leder@haderslev.dk").job_title == "Overlærer"
+
+
+def test_reimporting_an_unchanged_file_says_unchanged(haderslev):
+    people_import(municipality=haderslev, data=GOOD)
+    check = people_import(municipality=haderslev, data=GOOD, dry_run=True)
+    assert (check.created, check.updated, check.unchanged) == (0, 0, 3)
+    result = people_import(municipality=haderslev, data=GOOD)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
+    with tenant_scope(haderslev):
+        assert User.objects.get(email="leder@haderslev.dk").manager.email == "chef@haderslev.dk"
 
 
 def test_comma_separated_and_cp1252(haderslev):
@@ -109,11 +124,76 @@ def test_missing_column(haderslev):
     assert exc.value.errors[0].column == "name"
 
 
-def test_email_of_another_municipality_is_refused(haderslev, randers):
-    UserFactory(municipality=randers, username="leder@haderslev.dk")
+def _import_error(municipality, data) -> str:
     with pytest.raises(PeopleImportError) as exc:
-        people_import(municipality=haderslev, data=GOOD)
-    assert "anden kommune" in exc.value.errors[0].message
+        people_import(municipality=municipality, data=data)
+    return " | ".join(str(e) for e in exc.value.errors)
+
+
+def test_a_name_taken_elsewhere_gets_the_same_answer_as_one_taken_at_home(haderslev, randers):
+    """HR never learns whether an e-mail exists in another municipality: the answer is the
+    same as for a username held by someone of its own municipality under another e-mail."""
+    line = "email;name\nleder@haderslev.dk;Mette\n"
+    UserFactory(municipality=randers, username="leder@haderslev.dk", email="x@randers.dk")
+    elsewhere = _import_error(haderslev, line)
+    with unscoped("test"):
+        User.objects.filter(username="leder@haderslev.dk").update(municipality=haderslev)
+    at_home = _import_error(haderslev, line)
+    assert elsewhere == at_home
+    assert "kommune" not in elsewhere.lower()
+    assert "kan ikke bruges som brugernavn" in elsewhere
+
+
+def test_nul_bytes_are_a_clear_error_not_a_database_error(haderslev):
+    for data in (b"email;name\na@h.dk;A\x00B\n", "email;name\na@h.dk;A\x00\n"):
+        message = _import_error(haderslev, data)
+        assert "NUL" in message and "CSV UTF-8" in message
+    assert _count(haderslev) == 0
+
+
+def test_utf16_file_is_refused_with_the_same_clear_message(haderslev):
+    message = _import_error(haderslev, "email;name\na@h.dk;Anna\n".encode("utf-16"))
+    assert "NUL" in message
+
+
+def test_admin_import_of_nul_bytes_is_a_400_with_the_message(client, hr, haderslev):
+    client.force_login(hr)
+    upload = SimpleUploadedFile("p.csv", b"email;name\na@h.dk;A\x00B\n", "text/csv")
+    response = client.post(reverse("admin:accounts_user_import"), {"file": upload})
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+def test_an_import_never_makes_the_importer_someones_leaders_leader(haderslev, hr):
+    people_import(municipality=haderslev, data=GOOD)
+    line = f"email;name;manager_email\nleder@haderslev.dk;Mette;{hr.email}\n"
+    with pytest.raises(PeopleImportError) as exc:
+        people_import(municipality=haderslev, data=line, actor=hr)
+    assert "dig selv" in exc.value.errors[0].message
+    with tenant_scope(haderslev):
+        assert User.objects.get(email="leder@haderslev.dk").manager.email == "chef@haderslev.dk"
+    # Someone else may (separation of duties), and an unchanged relation stays importable.
+    colleague = UserFactory(municipality=haderslev, username="hr2", is_hr=True, is_staff=True)
+    people_import(municipality=haderslev, data=line, actor=colleague)
+    people_import(municipality=haderslev, data=line, actor=hr)
+
+
+def test_a_changed_leader_is_logged_and_the_person_told(
+    haderslev, hr, django_capture_on_commit_callbacks
+):
+    people_import(municipality=haderslev, data=GOOD)
+    mail.outbox.clear()
+    line = (
+        "email;name;manager_email\nny@haderslev.dk;Nina\nleder@haderslev.dk;Mette;ny@haderslev.dk\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        people_import(municipality=haderslev, data=line, actor=hr)
+    (message,) = mail.outbox
+    assert message.to == ["leder@haderslev.dk"]
+    assert "Nina" in message.body and "Jens Nørgaard" in message.body
+    with tenant_scope(haderslev):
+        event = AuditEvent.objects.get(action="change_leader")
+        assert event.subject.email == "leder@haderslev.dk" and event.role == "hr"
 
 
 def test_manager_from_another_municipality_is_unknown(haderslev, randers):
@@ -169,3 +249,49 @@ def test_admin_import_forbidden_for_non_hr(client, leader):
     leader.is_staff = True
     client.force_login(leader)
     assert client.get(reverse("admin:accounts_user_import")).status_code in (302, 403)
+
+
+def test_email_with_danish_letters_before_the_at_says_why(haderslev):
+    data = "email;name\nsøren.ærø@haderslev.dk;Søren Ærø\n"
+    with pytest.raises(PeopleImportError) as exc:
+        people_import(municipality=haderslev, data=data)
+    (error,) = exc.value.errors
+    assert error.column == "email" and error.line == 2
+    assert "æ, ø, å" in error.message and "før @" in error.message
+
+
+def test_cycles_name_only_their_own_members(haderslev):
+    data = (
+        "email;name;manager_email\n"
+        "a@x.dk;A;b@x.dk\nb@x.dk;B;a@x.dk\n"
+        "c@x.dk;C;d@x.dk\nd@x.dk;D;c@x.dk\n"
+        "e@x.dk;E;a@x.dk\n"
+    )
+    with pytest.raises(PeopleImportError) as exc:
+        people_import(municipality=haderslev, data=data)
+    messages = {e.line: e.message for e in exc.value.errors}
+    assert sorted(messages) == [2, 3, 4, 5]  # e@ only points into a cycle
+    assert "a@x.dk → b@x.dk" in messages[2] and "c@x.dk" not in messages[2]
+
+
+def test_admin_page_stays_small_and_offers_every_problem_as_csv(client, hr, haderslev):
+    rows = "".join(f"ikke-mail-{n};Navn {n}\n" for n in range(250))
+    upload = SimpleUploadedFile("p.csv", f"email;name\n{rows}".encode(), content_type="text/csv")
+    client.force_login(hr)
+    response = client.post(reverse("admin:accounts_user_import"), {"file": upload})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Filen har 250 problemer; de første 100 vises." in page
+    assert page.count("er ikke en gyldig e-mailadresse") == 100
+    full = client.get(reverse("admin:accounts_user_import_errors"))
+    assert full.status_code == 200 and full["Content-Type"].startswith("text/csv")
+    lines = full.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0] == "Linje;Kolonne;Problem" and len(lines) == 251
+
+
+def test_admin_check_reports_unchanged_people(client, hr, haderslev):
+    people_import(municipality=haderslev, data=GOOD)
+    client.force_login(hr)
+    upload = SimpleUploadedFile("p.csv", GOOD.encode(), content_type="text/csv")
+    response = client.post(reverse("admin:accounts_user_import"), {"file": upload})
+    assert "0 nye, 0 opdateret, 3 uændret, 0 deaktiveret." in response.content.decode()

@@ -1,9 +1,11 @@
+from unittest import mock
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from lus.audit.models import AppendOnlyError, AuditEvent
-from lus.audit.services import audit_record
+from lus.audit.services import audit_record, client_ip
 from lus.tenants.scoping import tenant_scope, unscoped
 from tests.factories import HRFactory, LeaderFactory, UserFactory
 
@@ -73,7 +75,9 @@ def test_leader_sees_who_accessed_their_data(client, event, leader):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Hvem har set min LUS" in text
-    assert leader.manager.name in text and "view_preparation" in text and "Samtale" in text
+    assert leader.manager.name in text and "Samtale" in text
+    # In words, with the reader's role.
+    assert "Læste din delte forberedelse" in text and "(leders leder)" in text
     assert "own_action" not in text and "view_other" not in text
 
 
@@ -104,3 +108,100 @@ def test_leader_cannot_use_audit_admin(client, db):
     leader = LeaderFactory()
     client.force_login(leader)
     assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 302
+
+
+def test_repeated_reads_are_one_row_per_window_and_never_zero(leader):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lus.audit.services import READ_THROTTLE, audit_read
+
+    with tenant_scope(leader.municipality):
+        first = audit_read(actor=leader.manager, action="view_plan", target=leader)
+        again = audit_read(actor=leader.manager, action="view_plan", target=leader)
+        assert first is not None and again is None
+        other_action = audit_read(actor=leader.manager, action="view_notes", target=leader)
+        assert other_action is not None
+        later = timezone.now() + READ_THROTTLE + timedelta(seconds=1)
+        with mock.patch("lus.audit.services.timezone.now", return_value=later):
+            assert audit_read(actor=leader.manager, action="view_plan", target=leader)
+        assert AuditEvent.objects.filter(action="view_plan").count() == 2
+
+
+# --- the reader's TRUE role ---------------------------------------------------------------------
+@pytest.fixture
+def conversation(leader):
+    from tests.conversations.factories import make_conversation
+
+    return make_conversation(leader)
+
+
+def test_role_comes_from_the_leaders_leader_relation_not_the_manager_field(conversation, leader):
+    """HR made someone's "manager" by an admin edit is still logged as HR, and reading a
+    conversation one does not hold is never "leaders_leader"."""
+    from lus.audit.services import role_of
+
+    hr = HRFactory(municipality=leader.municipality, username="hr-role")
+    chef = leader.manager
+    leader.manager = hr  # what an edit of the hierarchy would do
+    assert role_of(hr, leader, conversation) == "hr"
+    assert role_of(hr, leader, leader) == "hr"  # no conversation: the HR rights decide
+    assert role_of(chef, leader, conversation) == "leaders_leader"  # still the leaders_leader
+    outsider = UserFactory(municipality=leader.municipality, username="outsider")
+    leader.manager = outsider
+    assert role_of(outsider, leader, conversation) == "other"
+    assert role_of(leader, leader, conversation) == "self"
+
+
+def test_a_leaders_leader_with_hr_rights_is_logged_as_such(conversation, leader):
+    from lus.audit.services import role_of
+
+    chef = leader.manager
+    chef.is_hr = True
+    assert role_of(chef, leader, conversation) == "leaders_leader_hr"
+    with tenant_scope(leader.municipality):
+        event = audit_record(actor=chef, action="view_conversation", target=conversation)
+    assert event.role == "leaders_leader_hr"
+
+
+def test_every_read_of_content_by_the_other_party_is_audited_and_throttled(
+    client, conversation, leader
+):
+    """The conversation view, the plan page (and its partial), the shared preparation and the
+    draft PDF each leave a row in the leader's log: one per reader, page and 10 minutes."""
+    from lus.conversations.models import Conversation
+
+    with unscoped("test"):
+        Conversation.objects.filter(pk=conversation.pk).update(shared_at="2026-03-01T10:00Z")
+    client.force_login(leader.manager)
+    pages = {
+        "view_conversation": reverse("plans:conduct", args=[conversation.pk]),
+        "view_plan": reverse("plans:plan", args=[conversation.pk]),
+        "view_preparation": reverse("conversations:detail", args=[conversation.pk]),
+    }
+    for _round in range(2):  # reading twice within 10 minutes: still one row each
+        for url in pages.values():
+            assert client.get(url).status_code == 200
+        assert client.get(pages["view_plan"] + "?partial=body").status_code == 200
+    with tenant_scope(leader.municipality):
+        rows = AuditEvent.objects.filter(actor=leader.manager, subject=leader)
+        for action in pages:
+            assert rows.filter(action=action, role="leaders_leader").count() == 1, action
+
+
+@pytest.mark.parametrize(
+    ("trusted", "forwarded", "expected"),
+    [
+        (0, "6.6.6.6", "10.0.0.9"),  # the header is the client's to write: ignored
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # a forged first entry is not believed
+        (2, "6.6.6.6, 203.0.113.7, 10.1.1.1", "203.0.113.7"),
+        (2, "203.0.113.7", "10.0.0.9"),  # fewer entries than proxies: not through our proxies
+        (1, "", "10.0.0.9"),
+    ],
+)
+def test_client_ip_believes_only_trusted_proxies(rf, settings, trusted, forwarded, expected):
+    settings.LUS_TRUSTED_PROXY_COUNT = trusted
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.9")
+    assert client_ip(request) == expected

@@ -5,10 +5,10 @@ from django.core.management import CommandError, call_command
 
 from lus.accounts.models import User
 from lus.bench.generator import DUMMY_PDF_NAME, hierarchy, municipality_sizes
-from lus.conversations.models import Answer, Conversation
+from lus.conversations.models import Answer, Conversation, SectionNote
 from lus.documents.models import FiledRecord
 from lus.frameworks.models import FrameworkVersion
-from lus.plans.models import Plan, PlanItem, PlanValue, SectionNote
+from lus.plans.models import Plan, PlanItem, PlanValue
 from lus.rounds.models import LusRound
 from lus.tenants.models import Municipality
 from lus.tenants.scoping import tenant_scope, unscoped
@@ -66,8 +66,8 @@ def test_generates_every_framework_type_and_the_whole_cycle(bench_data, archive_
     # every conversation is consistent with its municipality's scope
     for m in ms:
         with tenant_scope(m):
-            for c in Conversation.objects.select_related("leader", "conductor", "version"):
-                assert c.leader.manager_id == c.conductor_id
+            for c in Conversation.objects.select_related("leader", "leaders_leader", "version"):
+                assert c.leader.manager_id == c.leaders_leader_id
                 assert c.version.municipality_id == m.pk
 
 

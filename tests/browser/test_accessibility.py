@@ -74,6 +74,112 @@ def published_version(slug):
     return resolve
 
 
+def development_of(username):
+    """A leader's development over the years, as their leader's leader sees it."""
+
+    def resolve():
+        from django.urls import reverse
+
+        from lus.accounts.models import User
+        from lus.tenants.scoping import unscoped
+
+        with unscoped("test: find the demo person"):
+            person = User.objects.get(username=username)
+        return reverse("history:leader", args=[person.pk])
+
+    return resolve
+
+
+def municipality_change(slug):
+    """HR's page for its municipality's process settings, colour and logo."""
+
+    def resolve():
+        from django.urls import reverse
+
+        from lus.tenants.models import Municipality
+
+        return reverse(
+            "admin:tenants_municipality_change", args=[Municipality.objects.get(slug=slug).pk]
+        )
+
+    return resolve
+
+
+def person_change(username):
+    """The admin page of a demo person (HR edits people; no password field)."""
+
+    def resolve():
+        from django.urls import reverse
+
+        from lus.accounts.models import User
+        from lus.tenants.scoping import unscoped
+
+        with unscoped("test: find the demo person"):
+            person = User.objects.get(username=username)
+        return reverse("admin:accounts_user_change", args=[person.pk])
+
+    return resolve
+
+
+def handover_answer(username, to_username):
+    """A proposal (made here) to hand the demo leader's LUS over: the leader's answer page."""
+
+    def resolve():
+        from django.urls import reverse
+
+        from lus.accounts.models import User
+        from lus.conversations.models import Conversation
+        from lus.rounds.models import LeadersLeaderHandover
+        from lus.tenants.scoping import unscoped
+
+        with unscoped("test: a hand-over proposal in the demo"):
+            conv = Conversation.objects.filter(leader__username=username).order_by("-year")[0]
+            proposal, _ = LeadersLeaderHandover.objects.get_or_create(
+                conversation=conv,
+                status="pending",
+                defaults={
+                    "municipality_id": conv.municipality_id,
+                    "from_leaders_leader_id": conv.leaders_leader_id,
+                    "to_leaders_leader": User.objects.get(username=to_username),
+                    "handed_over_by": User.objects.get(username=f"{conv.municipality.slug}-hr"),
+                    "reason": "Ny organisering",
+                },
+            )
+        return reverse("handover:answer", args=[proposal.pk])
+
+    return resolve
+
+
+def status_talk(username):
+    """A status talk (booked here) on the demo leader's oldest, agreed LUS: its status page."""
+
+    def resolve():
+        import datetime
+
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from lus.conversations.models import Conversation
+        from lus.statustalks.models import StatusTalk
+        from lus.tenants.scoping import unscoped
+
+        with unscoped("test: a status talk in the demo"):
+            conv = Conversation.objects.filter(leader__username=username).order_by("year")[0]
+            talk, _ = StatusTalk.objects.get_or_create(
+                conversation=conv,
+                number=1,
+                defaults={
+                    "municipality_id": conv.municipality_id,
+                    "scheduled_at": timezone.now() + datetime.timedelta(days=14),
+                    "location": "Mødelokale 2",
+                    "ics_uid": "lus-status-axe@lus",
+                },
+            )
+        return reverse("statustalks:talk", args=[talk.pk])
+
+    return resolve
+
+
 #: (who, path, what). who is a demo username ("<slug>-leder|chef|hr") or None; path may be a
 #: callable returning the path (or None to skip when the demo has no such object).
 PAGES = [
@@ -82,12 +188,33 @@ PAGES = [
     ("haderslev-leder", "/me/log/", "who has seen my LUS (leader)"),
     ("haderslev-leder", "/me/data/", "my data (leader)"),
     ("haderslev-leder", preparation("haderslev-leder"), "preparation form (leader)"),
+    (
+        "haderslev-leder",
+        conversation_page("haderslev-leder", "conversations:summary"),
+        "check your answers (leader)",
+    ),
+    ("haderslev-leder2", "/lus/udvikling/", "my development over the years (leader)"),
+    (
+        "haderslev-chef",
+        development_of("haderslev-leder2"),
+        "a leader's development over the years (leader's leader)",
+    ),
+    (
+        "norddjurs-chef",
+        conversation_page("norddjurs-leder2", "plans:conduct"),
+        "conversation view with differences, Norddjurs (leader's leader)",
+    ),
     ("haderslev-chef", "/", "home (leader's leader)"),
     ("haderslev-hr", "/", "home (HR)"),
     ("haderslev-hr", "/admin/", "admin index (HR)"),
     ("haderslev-hr", "/admin/accounts/user/", "people list (HR)"),
     ("haderslev-hr", "/admin/accounts/user/add/", "add person (HR)"),
     ("haderslev-hr", "/admin/tenants/municipality/", "municipality list (HR)"),
+    (
+        "haderslev-hr",
+        municipality_change("haderslev"),
+        "municipality settings, colour and logo (HR)",
+    ),
     ("haderslev-hr", "/admin/audit/auditevent/", "configuration log (HR)"),
     ("haderslev-hr", published_version("haderslev"), "published framework version (HR)"),
     ("haderslev-hr", "/hr/runder/", "LUS rounds (HR)"),
@@ -117,6 +244,32 @@ PAGES = [
         "PDF and filing (leader's leader)",
     ),
     ("haderslev-leder", "/lus/opfoelgning/", "follow-ups (leader)"),
+    ("haderslev-hr", person_change("haderslev-leder2"), "person (HR)"),
+    (
+        "haderslev-leder2",
+        handover_answer("haderslev-leder2", "haderslev-direktoer"),
+        "hand-over answer (leader)",
+    ),
+    (None, "/adgangskode/MQ/ugyldigt-link/", "password link, no longer valid"),
+    (
+        "norddjurs-chef",
+        conversation_page("norddjurs-leder2", "plans:conduct"),
+        "conversation wheel (SVG, text alternative, data table) as start picker, Norddjurs",
+    ),
+    (
+        "haderslev-leder2",
+        conversation_page("haderslev-leder2", "statustalks:index", newest=False),
+        "status talks: book from the agreed plan (leader)",
+    ),
+    ("haderslev-leder2", status_talk("haderslev-leder2"), "status talk: status per point (leader)"),
+    (
+        "albertslund-leder2",
+        conversation_page("albertslund-leder2", "statustalks:agreements", newest=False),
+        "agreements per perspective, Albertslund (leader)",
+    ),
+    ("randers-leder", "/lus/oevebaner/deling/", "share øvebaner with colleagues, Randers (leader)"),
+    ("randers-leder2", "/lus/oevebaner/delt-med-mig/", "øvebaner shared with me, Randers"),
+    ("randers-hr", "/admin/sharing/sharingpolicy/", "sharing with colleagues policy (HR)"),
 ]
 
 RESULTS: dict[str, str] = {}

@@ -19,24 +19,34 @@ def _open_preparation(login, page, slug):
     return page.url
 
 
+def _click(label):
+    """Click a label and see that it took effect. Centred first: near the viewport's bottom
+    edge the sticky save bar (whose status text changes while autosaving) can move under the
+    pointer between Playwright's hit test and the click, so the click would land on the bar."""
+    label.evaluate("el => el.scrollIntoView({block: 'center'})")
+    label.click()
+    control = label.page.locator(f"#{label.get_attribute('for')}")
+    expect(control).to_be_checked()
+
+
 def _fill(page, slug):
     """Answer every question type present; returns what a reload must show."""
     form = page.locator("#prep-form")
     scales = form.locator(".lus-scale")
     for i in range(scales.count()):
         labels = scales.nth(i).locator("label")
-        labels.nth(labels.count() - 2).click()
+        _click(labels.nth(labels.count() - 2))
     texts = form.locator("textarea[name^='q-']")
     for i in range(texts.count()):
         texts.nth(i).fill(f"Svar {i} fra {slug} - æøå")
     choices = form.locator(".form-check-input[type=radio]")
     if choices.count():
-        form.locator(".form-check-label").first.click()
+        _click(form.locator(f"label[for='{choices.first.get_attribute('id')}']"))
     keywords = form.locator("fieldset[data-pick]")
     for i in range(keywords.count()):
         fs = keywords.nth(i)
         for j in range(int(fs.get_attribute("data-pick"))):
-            fs.locator("label").nth(j).click()
+            _click(fs.locator("label").nth(j))
         expect(fs.locator(".lus-keyword-count")).to_contain_text("Valgt: 3 af 3.")
     evals = form.locator("textarea[name^='eval-']")
     for i in range(evals.count()):

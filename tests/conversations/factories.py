@@ -94,7 +94,7 @@ def make_conversation(leader, *, version=None, year=2026, **kw):
     version = version or make_version(leader.municipality, **kw)
     with tenant_scope(leader.municipality):
         return conversation_create(
-            leader=leader, conductor=leader.manager, year=year, version=version
+            leader=leader, leaders_leader=leader.manager, year=year, version=version
         )
 
 
@@ -104,3 +104,48 @@ def questions_of(version) -> dict[str, Question]:
         for q in questions.values():
             q.option_ids = list(q.options.values_list("pk", flat=True))
         return questions
+
+
+def share_preparation(conversation, role: str = "leader", *, variant: int = 0) -> None:
+    """Answer every question of the role's preparation through the services and share it:
+    scales at their middle (``variant`` steps below it), the ``variant``-th option, the first
+    keywords, a sentence of text; last year's plan points evaluated. Call inside the scope."""
+    from lus.conversations import selectors as conversation_selectors
+    from lus.conversations import services as conversation_services
+
+    preparation = conversation_services.preparation_for(conversation=conversation, role=role)
+    if preparation.is_shared:
+        return
+    sections = conversation_selectors.preparation_structure(conversation, role)
+    questions = [q for s in sections for q in s.questions if q.is_answerable]
+    inputs = []
+    for q in questions:
+        a = conversation_services.AnswerInput(q)
+        options = [o.pk for o in q.options.all()]
+        if q.type == Question.Type.SCALE:
+            a.scale_value = max(q.scale_min, (q.scale_min + q.scale_max + 1) // 2 - variant)
+        elif q.type == Question.Type.CHOICE and options:
+            a.option_id = options[variant % len(options)]
+        elif q.type == Question.Type.KEYWORDS:
+            a.keywords = options[variant : variant + q.pick] or options[: q.pick]
+        else:
+            a.text = f"Svar fra {role}."
+        inputs.append(a)
+    evaluations = []
+    previous = conversation_selectors.previous_plan(conversation) if role == "leader" else None
+    if previous:
+        evaluations = [
+            conversation_services.EvaluationInput(item.pk, "Det gik godt.", "done")
+            for item in previous[1]
+        ]
+    existing = conversation_selectors.answers_of(preparation)
+    conversation_services.preparation_save(
+        preparation=preparation,
+        base_revision=preparation.revision,
+        answers=inputs,
+        existing=existing,
+        evaluations=evaluations,
+    )
+    conversation_services.preparation_share(
+        preparation=preparation, questions=questions, answers=existing
+    )

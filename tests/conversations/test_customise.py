@@ -176,3 +176,63 @@ def test_only_leaders_leaders_customise(client, leader, hr, version):
 def test_hr_of_other_municipality_cannot(client, randers):
     client.force_login(HRFactory(municipality=randers))
     assert client.get(URL).status_code == 403
+
+
+# --- tailoring follows the conversation's version, not only the newest ----------------------
+def _publish_next(version):
+    """HR publishes next year's version of the same framework (with a 2027-28 theme)."""
+    from lus.frameworks.models import Section
+    from lus.frameworks.services import framework_publish, framework_version_create_draft
+
+    with tenant_scope(version.municipality):
+        draft = framework_version_create_draft(version=version)
+        Section.objects.create(
+            municipality=version.municipality,
+            version=draft,
+            order=99,
+            title="Organisationens tema",
+            kind="organisation_theme",
+            valid_from_year=2027,
+            valid_to_year=2028,
+        )
+        return framework_publish(version=draft)
+
+
+def test_after_next_years_version_is_published_this_years_conversations_can_still_be_tailored(
+    client, chef, leader, version, qs
+):
+    conv = make_conversation(leader, version=version, year=2026)
+    newer = _publish_next(version)
+    client.force_login(chef)
+    body = client.get(URL).content.decode()
+    # Both versions are offered, each with the LUS years it is used for.
+    assert f"?version={version.pk}" in body and f"?version={newer.pk}" in body
+    assert "LUS 2026" in body
+    page = client.get(URL, {"version": version.pk})
+    assert page.status_code == 200
+    q = qs["Hvilken rolle fylder mest?"]
+    assert f'id="question-{q.pk}"' in page.content.decode()
+    response = client.post(URL, {"action": "remove", "question": q.pk, "version": version.pk})
+    assert response.status_code == 302 and f"version={version.pk}" in response["Location"]
+    with unscoped("test"):
+        customisation = TeamCustomisation.objects.get(owner=chef, version=version)
+        assert list(customisation.removed_questions.all()) == [q]
+        conv.refresh_from_db()
+    assert conv.customisation == customisation
+
+
+def test_tailoring_page_shows_the_years_of_organisation_themes(client, chef, leader, version):
+    newer = _publish_next(version)
+    client.force_login(chef)
+    body = client.get(URL, {"version": newer.pk}).content.decode()
+    assert "Organisationens tema (2027\N{EN DASH}2028)" in body
+
+
+def test_tailoring_an_unknown_or_foreign_version_is_refused(client, chef, version):
+    from tests.conversations.factories import make_version
+    from tests.factories import MunicipalityFactory
+
+    other = make_version(MunicipalityFactory(slug="randers", name="Randers Kommune"))
+    client.force_login(chef)
+    assert client.get(URL, {"version": other.pk}).status_code == 404
+    assert client.get(URL, {"version": "abc"}).status_code == 404

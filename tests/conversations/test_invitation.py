@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from lus.audit.models import AuditEvent
 from lus.conversations.models import Conversation
-from lus.conversations.services import conversation_hold, preparation_for
+from lus.conversations.services import (
+    Booking,
+    conversation_book,
+    conversation_hold,
+    preparation_for,
+)
 from lus.tenants.scoping import tenant_scope, unscoped
 from tests.conversations.factories import make_conversation, make_version
 from tests.factories import HRFactory, LeaderFactory
@@ -67,7 +72,7 @@ def test_form_defaults_to_the_municipality_duration(client, leader):
 
 
 def test_invite_books_sends_danish_mail_with_ics_and_audits(client, conv):
-    chef = conv.conductor
+    chef = conv.leaders_leader
     client.force_login(chef)
     response = client.post(url(conv), booking())
     assert response.status_code == 302
@@ -100,7 +105,7 @@ def test_invite_books_sends_danish_mail_with_ics_and_audits(client, conv):
 
 
 def test_rebooking_keeps_status_and_uid_and_increments_sequence(client, conv):
-    client.force_login(conv.conductor)
+    client.force_login(conv.leaders_leader)
     client.post(url(conv), booking())
     first = reload(conv)
     # The leader prepares and shares meanwhile: rebooking must not move the status back.
@@ -135,7 +140,7 @@ def test_rebooking_keeps_status_and_uid_and_increments_sequence(client, conv):
 
 
 def test_date_in_the_past_is_refused_at_the_field_and_input_kept(client, conv):
-    client.force_login(conv.conductor)
+    client.force_login(conv.leaders_leader)
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     response = client.post(url(conv), booking(date=yesterday, message="Min besked her"))
     body = response.content.decode()
@@ -147,7 +152,7 @@ def test_date_in_the_past_is_refused_at_the_field_and_input_kept(client, conv):
 
 
 def test_place_or_walk_and_talk_required_and_bad_values(client, conv):
-    client.force_login(conv.conductor)
+    client.force_login(conv.leaders_leader)
     response = client.post(url(conv), booking(location=""))
     assert response.status_code == 400
     assert "Angiv et sted" in response.content.decode()
@@ -177,7 +182,7 @@ def test_minutes_writer_agreed_in_the_invitation(client, leader):
 
 
 def test_minutes_ignored_where_none_are_written(client, conv):
-    client.force_login(conv.conductor)
+    client.force_login(conv.leaders_leader)
     client.post(url(conv), booking(minutes_by="leader"))
     assert reload(conv).minutes_by == ""
 
@@ -185,14 +190,14 @@ def test_minutes_ignored_where_none_are_written(client, conv):
 def test_leader_without_email_is_booked_with_a_warning(client, conv):
     with unscoped("test"):
         type(conv.leader).objects.filter(pk=conv.leader_id).update(email="")
-    client.force_login(conv.conductor)
+    client.force_login(conv.leaders_leader)
     response = client.post(url(conv), booking(), follow=True)
     assert "ingen e-mailadresse" in response.content.decode()
     assert reload(conv).status == Conversation.Status.INVITED and not mail.outbox
 
 
 def test_held_conversation_cannot_be_rebooked(client, conv):
-    client.force_login(conv.conductor)
+    client.force_login(conv.leaders_leader)
     client.post(url(conv), booking())
     with tenant_scope(conv.municipality):
         conversation_hold(conversation=reload(conv))
@@ -202,12 +207,12 @@ def test_held_conversation_cannot_be_rebooked(client, conv):
 
 
 @pytest.mark.parametrize(
-    "who,status", [("leader", 403), ("other_conductor", 404), ("hr", 404), ("foreign", 404)]
+    "who,status", [("leader", 403), ("other_leaders_leader", 404), ("hr", 404), ("foreign", 404)]
 )
 def test_who_may_invite(client, conv, randers, who, status):
     actor = {
         "leader": conv.leader,
-        "other_conductor": LeaderFactory(municipality=conv.municipality).manager,
+        "other_leaders_leader": LeaderFactory(municipality=conv.municipality).manager,
         "hr": HRFactory(municipality=conv.municipality),
         "foreign": LeaderFactory(municipality=randers).manager,
     }[who]
@@ -221,7 +226,23 @@ def test_leader_started_preparing_before_invitation_keeps_status(client, conv):
     with tenant_scope(conv.municipality):
         Conversation.objects.filter(pk=conv.pk).update(status=Conversation.Status.PREPARING)
         preparation_for(conversation=conv, role="leader")
-    client.force_login(conv.conductor)
+    client.force_login(conv.leaders_leader)
     assert client.post(url(conv), booking()).status_code == 302
     conv = reload(conv)
     assert conv.status == Conversation.Status.PREPARING and conv.invited_at
+
+
+def test_booking_through_the_service_alone_is_audited(conv):
+    """A booking by a command or the demo (no view) leaves the same audit row."""
+    when = timezone.make_aware(datetime.datetime.combine(NEXT_WEEK, datetime.time(10, 30)))
+    with tenant_scope(conv.municipality):
+        rebooking = conversation_book(
+            conversation=conv,
+            booking=Booking(scheduled_at=when, duration_minutes=60),
+            user=conv.leaders_leader,
+        )
+    assert rebooking is False
+    with unscoped("test"):
+        row = AuditEvent.objects.get(action="invite_conversation")
+    assert row.actor == conv.leaders_leader and row.subject == conv.leader
+    assert row.category == AuditEvent.Category.CHANGE

@@ -164,7 +164,7 @@ def test_start_page_links_to_my_leaders_for_leaders_leaders_only(client, chef, l
 
 
 # --- creating a report's LUS -----------------------------------------------------------------
-def test_conductor_creates_lus_with_team_customisation_pinned(client, chef, leader, version):
+def test_leaders_leader_creates_lus_with_team_customisation_pinned(client, chef, leader, version):
     with tenant_scope(chef.municipality):
         customisation = TeamCustomisation.objects.create(
             municipality=chef.municipality, version=version, owner=chef
@@ -175,7 +175,7 @@ def test_conductor_creates_lus_with_team_customisation_pinned(client, chef, lead
         conv = Conversation.objects.get(leader=leader, year=TODAY.year)
     assert response.status_code == 302
     assert response["Location"] == reverse("conversations:invite", args=[conv.pk])
-    assert conv.conductor == chef and conv.version == version
+    assert conv.leaders_leader == chef and conv.version == version
     assert conv.customisation == customisation
     assert conv.status == Conversation.Status.CREATED
 
@@ -197,13 +197,13 @@ def test_no_published_framework_is_explained(client, chef, leader):
     assert "ikke udgivet en spørgeramme" in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["leader", "other_conductor", "hr", "foreign_conductor"])
+@pytest.mark.parametrize("who", ["leader", "other_leaders_leader", "hr", "foreign_leaders_leader"])
 def test_only_the_own_leaders_leader_creates(client, chef, leader, version, randers, who):
     actor = {
         "leader": leader,
-        "other_conductor": LeaderFactory(municipality=chef.municipality).manager,
+        "other_leaders_leader": LeaderFactory(municipality=chef.municipality).manager,
         "hr": HRFactory(municipality=chef.municipality),
-        "foreign_conductor": LeaderFactory(municipality=randers).manager,
+        "foreign_leaders_leader": LeaderFactory(municipality=randers).manager,
     }[who]
     client.force_login(actor)
     assert client.post(create_url(leader)).status_code == 404

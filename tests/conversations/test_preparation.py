@@ -67,7 +67,7 @@ def test_leader_sees_form_with_all_question_types(client, conv, qs):
     assert 'type="radio"' in body and 'type="checkbox"' in body
     assert "Ledelsesgrundlaget" in body and "https://example.dk/" in body
     assert "<legend" in body and "Personligt" in body
-    # not the conductor's question, not an expired organisation theme
+    # not the leaders_leader's question, not an expired organisation theme
     assert "Hvad vil du som leders leder tale om?" not in body
     assert "Gammelt tema" not in body
     assert "Gem" in body
@@ -87,7 +87,7 @@ def test_draft_saves_without_mandatory_and_keeps_answers(client, conv, qs):
     assert conv.status == Conversation.Status.PREPARING
 
 
-def test_full_save_then_share_and_conductor_sees(client, conv, qs):
+def test_full_save_then_share_and_leaders_leader_sees(client, conv, qs):
     client.force_login(conv.leader)
     assert client.post(url(conv), full_post(conv, qs)).status_code == 302
     kept = answers(conv)
@@ -96,21 +96,21 @@ def test_full_save_then_share_and_conductor_sees(client, conv, qs):
     assert client.post(url(conv, "share")).status_code == 302
     conv.refresh_from_db()
     assert conv.status == Conversation.Status.SHARED
-    client.force_login(conv.conductor)
+    client.force_login(conv.leaders_leader)
     body = client.get(url(conv, "detail")).content.decode()
     assert "Gode kolleger" in body and "Motivation" in body
 
 
-def test_conductor_sees_only_status_before_share(client, conv, qs):
+def test_leaders_leader_sees_only_status_before_share(client, conv, qs):
     client.force_login(conv.leader)
     client.post(url(conv), full_post(conv, qs))
-    client.force_login(conv.conductor)
+    client.force_login(conv.leaders_leader)
     response = client.get(url(conv, "detail"))
     body = response.content.decode()
     assert response.status_code == 200
     assert "Under forberedelse" in body or "Being prepared" in body
     assert "Gode kolleger" not in body
-    # and the conductor has no preparation form where only the leader prepares
+    # and the leaders_leader has no preparation form where only the leader prepares
     assert client.get(url(conv)).status_code == 403
 
 
@@ -141,7 +141,7 @@ def test_changes_after_sharing_are_marked(client, conv, qs):
     client.post(url(conv), full_post(conv, qs, **{f"q-{q.pk}": "Rettet"}))
     assert answers(conv)["Hvad giver dig energi?"].changed_after_share_at is not None
     assert answers(conv)["Hvor godt trives du?"].changed_after_share_at is None
-    client.force_login(conv.conductor)
+    client.force_login(conv.leaders_leader)
     body = client.get(url(conv, "detail")).content.decode()
     assert "Rettet" in body and "Ændret efter deling" in body
 
@@ -218,7 +218,7 @@ def test_restored_draft_not_shown_to_another_user(client, conv, qs):
     q = qs["Hvad giver dig energi?"]
     post = {"revision": "0", "author": str(conv.leader.pk), f"q-{q.pk}": "Hemmeligt"}
     client.post(url(conv), {**post, "fields": [str(q.pk)]})
-    client.post(reverse("login"), {"username": conv.conductor.username, "password": "pw"})
+    client.post(reverse("login"), {"username": conv.leaders_leader.username, "password": "pw"})
     response = client.get(url(conv))
     assert "Hemmeligt" not in response.content.decode()
 
@@ -239,9 +239,9 @@ def test_outsiders_get_404(client, conv, role, randers):
     assert client.post(url(conv), {"revision": "0"}).status_code == 404
 
 
-def test_both_prepare_gives_conductor_own_form(client, leader):
+def test_both_prepare_gives_leaders_leader_own_form(client, leader):
     conv = make_conversation(leader, both_prepare=True)
-    client.force_login(conv.conductor)
+    client.force_login(conv.leaders_leader)
     body = client.get(url(conv)).content.decode()
     assert "Hvad vil du som leders leder tale om?" in body
     assert "Vælg 3 stikord" in body
@@ -249,7 +249,7 @@ def test_both_prepare_gives_conductor_own_form(client, leader):
     q = questions_of(conv.version)["Hvad vil du som leders leder tale om?"]
     client.post(url(conv), {"revision": "0", "fields": [str(q.pk)], f"q-{q.pk}": "Min egen"})
     assert answers(conv, "leaders_leader")["Hvad vil du som leders leder tale om?"].text
-    # the leader cannot see or post the conductor's question
+    # the leader cannot see or post the leaders_leader's question
     client.force_login(conv.leader)
     response = client.post(url(conv), {"revision": "0", f"q-{q.pk}": "Snyd"})
     assert response.status_code == 400 or response.status_code == 422

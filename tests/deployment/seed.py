@@ -1,5 +1,5 @@
 """Data for tests/deployment/test_two_nodes.py, run as ``python -m tests.deployment.seed`` in a
-subprocess against the throwaway database (DATABASE_URL). Prints JSON: the conductor's login,
+subprocess against the throwaway database (DATABASE_URL). Prints JSON: the leaders_leader's login,
 a held conversation to co-edit and an agreed one to file."""
 
 from __future__ import annotations
@@ -22,15 +22,15 @@ def main() -> None:
     leader = LeaderFactory(municipality=municipality)
     agreed = make_agreed_conversation(leader, year=2026)
     held = make_agreed_conversation(leader, version=agreed.version, agree=False, year=2025)
-    conductor = leader.manager
+    leaders_leader = leader.manager
     password = "to-noder-samme-database"
     # The nodes run production settings (PBKDF2); the factories hash with the test hasher.
-    conductor.password = PBKDF2PasswordHasher().encode(password, "deploymentsalt")
-    conductor.save(update_fields=["password"])
+    leaders_leader.password = PBKDF2PasswordHasher().encode(password, "deploymentsalt")
+    leaders_leader.save(update_fields=["password"])
     print(
         json.dumps(
             {
-                "username": conductor.username,
+                "username": leaders_leader.username,
                 "password": password,
                 "held": held.pk,
                 "agreed": agreed.pk,

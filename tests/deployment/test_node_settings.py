@@ -29,7 +29,7 @@ def _settings(**extra) -> dict:
 
 def test_sessions_and_cache_are_shared_by_default():
     s = _settings()
-    assert s["session"] == "django.contrib.sessions.backends.db"
+    assert s["session"] == "lus.accounts.sessions"  # database rows
     assert s["caches"]["default"] == {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "lus_cache",

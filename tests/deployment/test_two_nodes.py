@@ -1,11 +1,13 @@
-"""Beyond one machine (issue 9, item 5): two gunicorn nodes with production settings sharing one
+"""Beyond one machine: two gunicorn nodes with production settings sharing one
 PostgreSQL database and one archive directory behave as one app.
 
 A throwaway database is created, migrated and seeded; two nodes start on free ports (the TLS
 proxy simulated by ``X-Forwarded-Proto: https``, secure cookies kept and sent by hand). Then:
-log in through A, the session cookie works on B; a plan cell saved through A is in B's state;
-a PDF filed through A downloads through B with the same SHA-256; the shared cache (default
-``dbcache://lus_cache``) is one cache for every process. Skips only without PostgreSQL.
+the nodes run as a database role that owns nothing (``migrate`` runs as the owner and
+grants it its rights); log in through A, the session cookie works on B; a plan cell saved
+through A is in B's state; a PDF filed through A downloads through B with the same SHA-256;
+the shared cache (default ``dbcache://lus_cache``) is one cache for every process. Skips only
+without PostgreSQL.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -35,6 +38,8 @@ STRIP = {
     "DJANGO_SETTINGS_MODULE",
     "CACHE_URL",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "MIGRATE_DATABASE_URL",
+    "LUS_DB_APP_ROLE",
 }
 
 pytestmark = pytest.mark.deployment
@@ -57,14 +62,22 @@ def _postgres_reachable() -> bool:
 
 @pytest.fixture
 def database():
+    """(the app's URL, the owner's URL): the nodes run as a role that owns nothing, as in
+    production (docs/deployment.md); ``migrate`` runs as the owner and grants it its rights."""
     if not _postgres_reachable():
         pytest.skip(f"PostgreSQL is not reachable at {PG} (set LUS_TEST_PG); two nodes need it")
     name = f"lus_two_nodes_{os.getpid()}_{secrets.token_hex(3)}"
+    role = f"{name}_app"
     _pg_admin(f'CREATE DATABASE "{name}"')
+    _pg_admin(f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{role}'")
+    _pg_admin(f'GRANT CONNECT ON DATABASE "{name}" TO "{role}"')
+    owner = urlsplit(f"{PG}/{name}")
+    app = owner._replace(netloc=f"{role}:{role}@{owner.hostname}:{owner.port or 5432}")
     try:
-        yield f"{PG}/{name}"
+        yield urlunsplit(app), f"{PG}/{name}"
     finally:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _pg_admin(f'DROP ROLE IF EXISTS "{role}"')
 
 
 @pytest.fixture
@@ -72,7 +85,8 @@ def node_env(database, tmp_path):
     """A fresh production shell: DEBUG off, secure cookies, HSTS, SSL redirect — all on."""
     env = {k: v for k, v in os.environ.items() if k not in STRIP}
     env.update(
-        DATABASE_URL=database,
+        DATABASE_URL=database[0],
+        MIGRATE_DATABASE_URL=database[1],
         DJANGO_SETTINGS_MODULE="lus.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
@@ -224,7 +238,7 @@ def test_two_gunicorn_nodes_share_sessions_plans_archive_and_cache(node_env, tmp
         seen = b.get(f"/lus/{held}/plan/tilstand/").json()["cells"][key]
         assert seen[0] == value and seen[1] == saved.json()["revision"]
 
-        # File through A (the conductor of an agreed plan), download through B.
+        # File through A (the leaders_leader of an agreed plan), download through B.
         agreed = seed["agreed"]
         filed = a.post(f"/dokumenter/lus/{agreed}/journaliser/")
         assert filed.status_code == 302, filed.text[:2000]
@@ -238,4 +252,6 @@ def test_two_gunicorn_nodes_share_sessions_plans_archive_and_cache(node_env, tmp
         digest = hashlib.sha256(download.content).hexdigest()
         assert digest == hashlib.sha256(stored.read_bytes()).hexdigest()
         assert digest == hashlib.sha256(a.get(f"/dokumenter/arkiv/{record}/").content).hexdigest()
-    assert time.monotonic() - started < 60
+    # How long it took is the bench's business (docs/performance.md), not a test's: a loaded
+    # CI machine must not fail a correct run. Printed for whoever looks.
+    print(f"two nodes: {time.monotonic() - started:.1f} s")

@@ -103,18 +103,9 @@ def make_agreed_conversation(
 
 
 def approve(conversation):
-    """Both parties approve (through the plans service when it exists)."""
+    """Both parties approve the plan (through the plans service, as in the app)."""
     from lus.plans.models import Plan
 
     plan = Plan.objects.get(conversation=conversation)
-    if hasattr(plan_services, "plan_approve"):
-        plan_services.plan_approve(plan=plan, user=conversation.leader)
-        plan_services.plan_approve(plan=Plan.objects.get(pk=plan.pk), user=conversation.conductor)
-    else:  # pragma: no cover - before issue 5
-        from django.utils import timezone
-
-        now = timezone.now()
-        Plan.objects.filter(pk=plan.pk).update(
-            approved_by_leader_at=now, approved_by_conductor_at=now, agreed_at=now
-        )
-        conversation_services.conversation_agree_plan(conversation=conversation)
+    plan_services.plan_approve(plan=plan, user=conversation.leader)
+    plan_services.plan_approve(plan=Plan.objects.get(pk=plan.pk), user=conversation.leaders_leader)

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 
 def _file(conversation, scope_of):
     with scope_of(conversation.municipality_id):
-        return services.filed_record_create(conversation=conversation, actor=conversation.conductor)
+        return services.filed_record_create(
+            conversation=conversation, actor=conversation.leaders_leader
+        )
 
 
 def test_filing_stores_an_immutable_record_with_checksum(leader, scope_of):
@@ -47,7 +49,7 @@ def test_filing_stores_an_immutable_record_with_checksum(leader, scope_of):
         assert record.filename.startswith("LUS-2026-") and record.filename.isascii()
         assert record.framework_version_id == conversation.version_id
         assert "version 1" in record.framework_version_label
-        assert record.approved_by_leader_at and record.approved_by_conductor_at
+        assert record.approved_by_leader_at and record.approved_by_leaders_leader_at
         assert record.delivered
         attempt = record.attempts.get()
         assert attempt.ok and attempt.destination == Destination.ARCHIVE
@@ -109,7 +111,7 @@ def test_filing_before_both_approved_is_refused(leader, scope_of):
         _file(conversation, scope_of)
 
 
-def test_only_the_conductor_files(leader, scope_of):
+def test_only_the_leaders_leader_files(leader, scope_of):
     conversation = make_agreed_conversation(leader)
     with scope_of(leader.municipality), pytest.raises(ValidationError):
         services.filed_record_create(conversation=conversation, actor=leader)
@@ -127,7 +129,7 @@ def test_refiling_after_reopening_adds_a_new_record(leader, scope_of):
 
         plan_reopen(
             plan=Plan.objects.get(conversation=conversation),
-            user=conversation.conductor,
+            user=conversation.leaders_leader,
             reason="Ny aftale om uddannelse",
         )
         assert PlanReopening.objects.filter(plan__conversation=conversation).count() == 1

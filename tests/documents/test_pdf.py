@@ -62,7 +62,7 @@ def test_pdf_is_a4_pdfa_with_metadata_and_embedded_fonts(leader):
             assert box[3] == pytest.approx(841.89, abs=0.5)
         meta = doc.open_metadata()
         assert meta["pdfaid:part"] == "3"
-        assert meta["pdfaid:conformance"] == "B"
+        assert meta["pdfaid:conformance"] == "A"  # tagged, accessible
         assert "Lederudviklingssamtale 2026" in str(meta["dc:title"])
         info = doc.docinfo
         assert leader.get_full_name() in str(info["/Title"])
@@ -193,8 +193,7 @@ def test_page_counter_css_is_danish():
 
 
 def test_notes_minutes_and_approvals_by_whom_are_printed(leader, scope_of):
-    from lus.conversations.models import Conversation
-    from lus.plans.models import Minutes, SectionNote
+    from lus.conversations.models import Conversation, Minutes, SectionNote
 
     conversation = make_agreed_conversation(leader)
     with scope_of(leader.municipality):
@@ -221,7 +220,7 @@ def test_notes_minutes_and_approvals_by_whom_are_printed(leader, scope_of):
 
 
 def test_minutes_left_out_when_the_municipality_says_so(leader, scope_of):
-    from lus.plans.models import Minutes
+    from lus.conversations.models import Minutes
 
     conversation = make_agreed_conversation(leader)
     with scope_of(leader.municipality):

@@ -20,7 +20,7 @@ def _client(client, user):
     return client
 
 
-def test_only_the_conductor_files_and_both_download(client, leader, scope_of):
+def test_only_the_leaders_leader_files_and_both_download(client, leader, scope_of):
     conversation = make_agreed_conversation(leader)
     url = reverse("documents:file", args=[conversation.pk])
     assert _client(client, leader).post(url).status_code == 403
@@ -112,9 +112,9 @@ def test_a_filed_plan_is_reopened_in_the_browser_flow_and_filed_again(client, le
     from tests.documents.factories import approve
 
     conversation = make_agreed_conversation(leader)
-    conductor = leader.manager
+    leaders_leader = leader.manager
     assert (
-        _client(client, conductor)
+        _client(client, leaders_leader)
         .post(reverse("documents:file", args=[conversation.pk]))
         .status_code
         == 302

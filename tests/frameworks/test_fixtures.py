@@ -1,13 +1,20 @@
-"""The five municipal fixtures hold exactly the content of docs/municipalities.md."""
+"""The five shipped municipal fixtures (fixtures/<slug>.json), tested on their own: they hold
+the content of docs/municipalities.md and survive an export/import round trip. Other tests
+use the neutral test framework (tests/frameworks/factories.neutral_data)."""
+
+import json
 
 import pytest
 
 from lus.frameworks.models import FrameworkVersion, PlanField, Question, Section
 from lus.frameworks.selectors import effective_questions, version_structure
+from lus.frameworks.services import framework_export, framework_import
 from lus.tenants.scoping import tenant_scope
 from tests.frameworks.factories import load_fixture
 
 pytestmark = pytest.mark.django_db
+
+SLUGS = ["haderslev", "randers", "norddjurs", "albertslund", "hoeje-taastrup"]
 
 
 def questions(version):
@@ -146,7 +153,22 @@ def test_albertslund_nine_questions_33_keywords_pick_3():
         assert version.plan_kind == FrameworkVersion.PlanKind.SECTION_AGREEMENTS
         agreements = [f for f in version_structure(version)["plan_fields"] if f.label == "Aftaler"]
         assert agreements[0].per == PlanField.Per.SECTION
-        assert agreements[0].help_text.startswith("Hvad, hvornår, hvem?")
+        assert agreements[0].help_text.startswith("Hvad aftaler I?")
+        # Structured per perspective: what, when, who, responsible, follow-up date.
+        per_section = [
+            (f.label, f.kind, f.is_follow_up_date)
+            for f in version_structure(version)["plan_fields"]
+            if f.per == PlanField.Per.SECTION
+        ]
+        assert [label for label, _, _ in per_section] == [
+            "Noter",
+            "Aftaler",
+            "Hvornår",
+            "Hvem",
+            "Ansvarlig",
+            "Opfølgningsdato",
+        ]
+        assert per_section[-1][1:] == ("date", True)
 
 
 def test_hoeje_taastrup_six_plan_fields_items_with_activities():
@@ -188,7 +210,7 @@ def test_fixture_texts_have_danish_letters_restored(slug):
 
 
 def test_demo_loads_each_framework_once(settings):
-    from lus.core.demo import demo_load
+    from lus.orchestration.demo import demo_load
     from lus.tenants.scoping import unscoped
 
     demo_load()
@@ -200,3 +222,17 @@ def test_demo_loads_each_framework_once(settings):
         assert (
             Question.objects.filter(section__version__municipality__slug="haderslev").count() == 28
         )
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_fixture_survives_export_and_import(slug):
+    version = load_fixture(slug)
+    with tenant_scope(version.municipality):
+        first = framework_export(version=version)
+    again = framework_import(data=json.loads(json.dumps(first)), publish=True)
+    with tenant_scope(version.municipality):
+        second = framework_export(version=again)
+    assert again.number == version.number + 1
+    assert second["sections"] == first["sections"]
+    assert second["plan"] == first["plan"]
+    assert second["process"] == first["process"]

@@ -31,7 +31,7 @@ def held_conversation(slug: str = "haderslev", *, status: str = "held", year: in
     leader = kw.pop("leader", None) or LeaderFactory(municipality=municipality)
     with tenant_scope(municipality):
         conversation = conversation_services.conversation_create(
-            leader=leader, conductor=leader.manager, year=year, version=version
+            leader=leader, leaders_leader=leader.manager, year=year, version=version
         )
         S = Conversation.Status
         if status != S.CREATED:

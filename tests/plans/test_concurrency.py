@@ -11,8 +11,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from lus.conversations.models import SectionNote
 from lus.plans import services
-from lus.plans.models import PlanValue, SectionNote
+from lus.plans.models import PlanValue
 from lus.tenants.scoping import tenant_scope
 from tests.plans.factories import fields_of, held_conversation
 
@@ -32,9 +33,9 @@ def test_two_concurrent_writers_lose_nothing(capsys):
         plan = services.plan_get_or_create(conversation=c)
         sections = list(c.version.sections.order_by("order"))
     keys = [f"p{f.pk}" for f in fields_of(c, "plan")] + [f"n{s.pk}" for s in sections[:2]]
-    users = {"leader": c.leader, "conductor": c.conductor}
+    users = {"leader": c.leader, "leaders_leader": c.leaders_leader}
     barrier = threading.Barrier(2)
-    log: dict[str, list] = {"leader": [], "conductor": []}
+    log: dict[str, list] = {"leader": [], "leaders_leader": []}
     errors: list[BaseException] = []
 
     def writer(name: str, seed: int) -> None:
@@ -60,7 +61,7 @@ def test_two_concurrent_writers_lose_nothing(capsys):
 
     threads = [
         threading.Thread(target=writer, args=("leader", 1)),
-        threading.Thread(target=writer, args=("conductor", 2)),
+        threading.Thread(target=writer, args=("leaders_leader", 2)),
     ]
     for t in threads:
         t.start()

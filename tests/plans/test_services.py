@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from lus.conversations.models import Conversation
+from lus.conversations.models import Conversation, NotAParty, Role
 from lus.plans import services
 from lus.plans.models import FollowUp, PlanApproval, PlanItem, PlanReopening, PlanValue
 from lus.tenants.scoping import tenant_scope
+from tests.factories import LeaderFactory
 from tests.plans.factories import fields_of, held_conversation
 
 pytestmark = pytest.mark.django_db
@@ -27,19 +28,27 @@ def test_different_fields_merge_and_same_field_conflicts():
             plan=plan, user=c.leader, key=f"p{keep.pk}", base_revision=0, value="Tillid"
         )
         b = services.cell_save(
-            plan=plan, user=c.conductor, key=f"p{work.pk}", base_revision=0, value="Sparring"
+            plan=plan, user=c.leaders_leader, key=f"p{work.pk}", base_revision=0, value="Sparring"
         )
         assert a.saved and b.saved
         # The leader's leader edits "keep" based on the revision before the leader's save.
         c2 = services.cell_save(
-            plan=plan, user=c.conductor, key=f"p{keep.pk}", base_revision=0, value="Ordentlighed"
+            plan=plan,
+            user=c.leaders_leader,
+            key=f"p{keep.pk}",
+            base_revision=0,
+            value="Ordentlighed",
         )
         assert c2.is_conflict and (c2.theirs, c2.mine, c2.revision) == ("Tillid", "Ordentlighed", 1)
         values = dict(PlanValue.objects.filter(plan=plan).values_list("field_id", "value"))
         assert values == {keep.pk: "Tillid", work.pk: "Sparring"}
         # Keep mine: save again based on the conflicting revision.
         r = services.cell_save(
-            plan=plan, user=c.conductor, key=f"p{keep.pk}", base_revision=1, value="Ordentlighed"
+            plan=plan,
+            user=c.leaders_leader,
+            key=f"p{keep.pk}",
+            base_revision=1,
+            value="Ordentlighed",
         )
         assert r.saved and r.revision == 2
 
@@ -48,7 +57,7 @@ def test_items_titles_activities_and_per_activity_fields_hoeje_taastrup():
     c = held_conversation("hoeje-taastrup")
     with tenant_scope(c.municipality):
         plan = _plan(c)
-        item = services.plan_item_create(plan=plan, user=c.conductor)
+        item = services.plan_item_create(plan=plan, user=c.leaders_leader)
         activity = services.plan_activity_create(plan=plan, user=c.leader, item_id=item.pk)
         deadline = next(f for f in fields_of(c, "activity") if f.kind == "date")
         assert services.cell_save(
@@ -74,7 +83,7 @@ def test_items_titles_activities_and_per_activity_fields_hoeje_taastrup():
             services.cell_save(
                 plan=plan, user=c.leader, key=f"p{deadline.pk}", base_revision=0, value="x"
             )
-        services.plan_item_delete(plan=plan, user=c.conductor, item_id=item.pk)
+        services.plan_item_delete(plan=plan, user=c.leaders_leader, item_id=item.pk)
         with pytest.raises(services.CellGone):
             services.cell_save(
                 plan=plan, user=c.leader, key=f"i{item.pk}-title", base_revision=1, value="y"
@@ -83,20 +92,20 @@ def test_items_titles_activities_and_per_activity_fields_hoeje_taastrup():
 
 def test_section_agreements_albertslund():
     c = held_conversation("albertslund")
-    _notes, agreements = fields_of(c, "section")
+    _notes, agreements, *_structured = fields_of(c, "section")
     with tenant_scope(c.municipality):
         plan = _plan(c)
         section = c.version.sections.order_by("order").first()
         o = services.cell_save(
             plan=plan,
-            user=c.conductor,
+            user=c.leaders_leader,
             key=f"s{section.pk}-f{agreements.pk}",
             base_revision=0,
             value="Hvad: sparring. Hvem: begge.",
         )
         assert o.saved
         v = PlanValue.objects.get(plan=plan, section=section, field=agreements)
-        assert v.value.startswith("Hvad") and v.updated_by == c.conductor
+        assert v.value.startswith("Hvad") and v.updated_by == c.leaders_leader
 
 
 def test_any_edit_after_one_approval_clears_it_and_both_approvals_lock():
@@ -106,17 +115,24 @@ def test_any_edit_after_one_approval_clears_it_and_both_approvals_lock():
         plan = _plan(c)
         services.plan_approve(plan=plan, user=c.leader)
         o = services.cell_save(
-            plan=plan, user=c.conductor, key=f"p{follow.pk}", base_revision=0, value="2027-01-15"
+            plan=plan,
+            user=c.leaders_leader,
+            key=f"p{follow.pk}",
+            base_revision=0,
+            value="2027-01-15",
         )
         assert o.approvals_cleared
         plan.refresh_from_db()
         assert plan.approved_by_leader_at is None
         assert PlanApproval.objects.get(plan=plan).cleared_at is not None
         services.plan_approve(plan=plan, user=c.leader)
-        result = services.plan_approve(plan=plan, user=c.conductor)
+        result = services.plan_approve(plan=plan, user=c.leaders_leader)
         assert result.agreed
         plan.refresh_from_db()
-        assert plan.approved_by_leader == c.leader and plan.approved_by_conductor == c.conductor
+        assert (
+            plan.approved_by_leader == c.leader
+            and plan.approved_by_leaders_leader == c.leaders_leader
+        )
         assert Conversation.objects.get(pk=c.pk).status == "plan_agreed"
         (follow_up,) = FollowUp.objects.filter(plan=plan)
         assert str(follow_up.date) == "2027-01-15"
@@ -155,17 +171,68 @@ def test_reopen_needs_reason_and_is_recorded():
 
 
 def test_minutes_only_by_the_agreed_writer():
-    if not hasattr(Conversation, "minutes_by"):
-        pytest.skip("Conversation.minutes_by has not landed yet")
     c = held_conversation("hoeje-taastrup", minutes_by="leaders_leader")
     with tenant_scope(c.municipality):
         plan = _plan(c)
         plan.conversation = c
         assert services.cell_save(
-            plan=plan, user=c.conductor, key="minutes", base_revision=0, value="Referat"
+            plan=plan, user=c.leaders_leader, key="minutes", base_revision=0, value="Referat"
         ).saved
-        with pytest.raises(PermissionError):
+        assert c.minutes_by == Role.LEADERS_LEADER
+        with pytest.raises(services.NotMinutesWriter):
             services.cell_save(plan=plan, user=c.leader, key="minutes", base_revision=1, value="x")
+
+
+def test_someone_outside_the_conversation_is_refused_as_not_a_party():
+    c = held_conversation("haderslev")
+    with tenant_scope(c.municipality):
+        stranger = LeaderFactory(municipality=c.municipality)
+        plan = _plan(c)
+        plan.conversation = c
+        for attempt in (
+            lambda: services.cell_save(
+                plan=plan, user=stranger, key="minutes", base_revision=0, value="x"
+            ),
+            lambda: services.plan_approve(plan=plan, user=stranger),
+        ):
+            with pytest.raises(NotAParty) as refused:
+                attempt()
+            # A domain refusal (403), not the built-in PermissionError (an OSError).
+            assert not isinstance(refused.value, OSError)
+            assert refused.value.http_status == 403
+
+
+def test_the_services_write_their_own_audit_rows():
+    """Audit is in the services, so a command or the demo cannot bypass it."""
+    from lus.audit.models import AuditEvent
+    from lus.tenants.scoping import unscoped
+
+    c = held_conversation("norddjurs")  # a plan-level text field ("Det vil jeg fastholde")
+    key = f"p{next(f for f in fields_of(c, 'plan') if f.kind == 'longtext').pk}"
+    with tenant_scope(c.municipality):
+        plan = _plan(c)
+        plan.conversation = c
+        services.cell_save(plan=plan, user=c.leader, key=key, base_revision=0, value="Mål")
+        item = services.plan_item_create(plan=plan, user=c.leader)
+        services.plan_item_delete(plan=plan, user=c.leader, item_id=item.pk)
+        services.plan_approve(plan=plan, user=c.leader)
+        services.plan_approve(plan=plan, user=c.leaders_leader)
+        services.plan_reopen(plan=plan, user=c.leader, reason="Nyt job")
+    with unscoped("test"):
+        actions = list(
+            AuditEvent.objects.filter(target_id=str(plan.pk))
+            .order_by("pk")
+            .values_list("action", flat=True)
+        )
+    assert actions == [
+        "change_plan",
+        "change_plan",
+        "change_plan",
+        "approve_plan",
+        "approve_plan",
+        "agree_plan",
+        "reopen_plan",
+    ]
 
 
 def test_continuing_plan_carries_open_points_into_next_year():

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from lus.audit.models import AuditEvent
-from lus.conversations.demo import _demo_answers
 from lus.plans import services
 from lus.plans.models import FollowUp
 from lus.tenants.scoping import tenant_scope, unscoped
+from tests.conversations.factories import share_preparation
 from tests.factories import HRFactory, LeaderFactory
 from tests.plans.factories import fields_of, held_conversation
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def _shared(slug, **kw):
     c = held_conversation(slug, status="invited", **kw)
     with tenant_scope(c.municipality):
-        _demo_answers(c)
+        share_preparation(c)
     c.refresh_from_db()
     return c
 
@@ -36,17 +36,19 @@ def _save(client, c, key, revision, value):
 def test_conversation_view_shows_answers_last_year_and_notes(client):
     last = _shared("haderslev", year=2025)
     c = _shared("haderslev", year=2026, leader=last.leader)
-    client.force_login(c.conductor)
+    client.force_login(c.leaders_leader)
     r = client.get(reverse("plans:conduct", args=[c.pk]))
     html = r.content.decode()
     assert r.status_code == 200
     assert "Opgaveløsning" in html and "Jeg understøtter den strategiske retning" in html
-    # Last year's answer to the same scale question beside this year's.
-    assert 'class="lus-last-year">3 / 5' in html
+    # Last year's answer to the same scale question beside this year's (labelled on a phone).
+    assert 'class="lus-last-year" data-label="Sidste år">3 / 5' in html
     assert 'data-cell="n' in html  # notes per section
     assert "Marker samtalen som afholdt" in html
     with unscoped("test"):
-        assert AuditEvent.objects.filter(action="view_conversation", actor=c.conductor).exists()
+        assert AuditEvent.objects.filter(
+            action="view_conversation", actor=c.leaders_leader
+        ).exists()
 
 
 def test_albertslund_view_shows_both_keywords_and_section_agreements(client):
@@ -59,24 +61,25 @@ def test_albertslund_view_shows_both_keywords_and_section_agreements(client):
         prep = preparation_for(conversation=c, role=Role.LEADERS_LEADER)
         qs = [q for s in preparation_structure(c, Role.LEADERS_LEADER) for q in s.questions]
         kw = next(q for q in qs if q.type == "keywords")
-        options = [o.pk for o in kw.options.all()]
+        options = list(kw.options.all())
         preparation_save(
             preparation=prep,
             base_revision=0,
-            answers=[AnswerInput(kw, keywords=options[-3:])],
+            answers=[AnswerInput(kw, keywords=[o.pk for o in options[-3:]])],
             existing=answers_of(prep),
         )
-    client.force_login(c.conductor)
+        theirs = ", ".join(o.label for o in options[-3:])
+    client.force_login(c.leaders_leader)
     html = client.get(reverse("plans:conduct", args=[c.pk])).content.decode()
     assert "Motivation, Relationer, Senior" in html  # the leader's three keywords
-    assert "Koordinering, Prioritering" in html or "Helhed, Nærvær" in html  # the conductor's
+    assert theirs in html  # the leader's leader's three keywords
     agreements = fields_of(c, "section")[1]
     assert f'-f{agreements.pk}"' in html and "Aftaler" in html
 
 
 def test_norddjurs_start_section_reorders(client):
     c = _shared("norddjurs")
-    client.force_login(c.conductor)
+    client.force_login(c.leaders_leader)
     with tenant_scope(c.municipality):
         fourth = c.version.sections.order_by("order")[3]
     r = client.post(reverse("plans:start", args=[c.pk]), {"section": fourth.pk})
@@ -93,14 +96,14 @@ def test_save_conflict_locked_over_http(client):
     client.force_login(c.leader)
     status, body = _save(client, c, f"p{keep.pk}", 0, "Tillid")
     assert status == 200 and body["status"] == "saved" and body["revision"] == 1
-    client.force_login(c.conductor)
+    client.force_login(c.leaders_leader)
     status, body = _save(client, c, f"p{keep.pk}", 0, "Fællesskab")
     assert status == 409 and body["status"] == "conflict"
     assert (body["theirs"], body["mine"], body["revision"]) == ("Tillid", "Fællesskab", 1)
     state = client.get(reverse("plans:state", args=[c.pk])).json()
     assert state["cells"][f"p{keep.pk}"][:2] == ["Tillid", 1]
     # Approve both -> locked: a save is refused with a Danish message.
-    for user in (c.leader, c.conductor):
+    for user in (c.leader, c.leaders_leader):
         client.force_login(user)
         assert client.post(reverse("plans:approve", args=[c.pk])).status_code == 302
     status, body = _save(client, c, f"p{keep.pk}", 1, "x")
@@ -116,7 +119,7 @@ def test_edit_after_one_approval_tells_the_user(client):
     c = held_conversation("haderslev")
     client.force_login(c.leader)
     client.post(reverse("plans:approve", args=[c.pk]))
-    client.force_login(c.conductor)
+    client.force_login(c.leaders_leader)
     client.post(reverse("plans:structure", args=[c.pk]), {"action": "add_item"})
     # structure changes withdraw approvals too
     client.force_login(c.leader)
@@ -131,14 +134,14 @@ def test_edit_after_one_approval_tells_the_user(client):
 def test_reopen_and_follow_ups(client):
     c = held_conversation("haderslev")
     (follow,) = fields_of(c, "plan")
-    client.force_login(c.conductor)
+    client.force_login(c.leaders_leader)
     _save(client, c, f"p{follow.pk}", 0, "2027-02-01")
-    for user in (c.leader, c.conductor):
+    for user in (c.leader, c.leaders_leader):
         client.force_login(user)
         client.post(reverse("plans:approve", args=[c.pk]))
     with unscoped("test"):
         follow_up = FollowUp.objects.get()
-    for user in (c.leader, c.conductor):
+    for user in (c.leader, c.leaders_leader):
         client.force_login(user)
         page = client.get(reverse("plans:follow_ups")).content.decode()
         assert "1. februar 2027" in page
@@ -153,12 +156,12 @@ def test_reopen_and_follow_ups(client):
         assert AuditEvent.objects.filter(action="reopen_plan").exists()
 
 
-@pytest.mark.parametrize("who", ["other_leader", "other_conductor", "hr"])
+@pytest.mark.parametrize("who", ["other_leader", "other_leaders_leader", "hr"])
 def test_outsiders_get_404_everywhere(client, who):
     c = held_conversation("haderslev", status="plan_agreed")
     outsider = {
         "other_leader": lambda: LeaderFactory(municipality=c.municipality),
-        "other_conductor": lambda: LeaderFactory(municipality=c.municipality).manager,
+        "other_leaders_leader": lambda: LeaderFactory(municipality=c.municipality).manager,
         "hr": lambda: HRFactory(municipality=c.municipality),
     }[who]()
     client.force_login(outsider)
@@ -172,12 +175,15 @@ def test_outsiders_get_404_everywhere(client, who):
         assert client.get(reverse("plans:follow_up_ics", args=[f.pk])).status_code == 404
 
 
-def test_hold_only_by_conductor(client):
+def test_hold_only_by_leaders_leader(client):
     c = _shared("haderslev")
     client.force_login(c.leader)
     assert client.post(reverse("plans:hold", args=[c.pk])).status_code == 403
-    client.force_login(c.conductor)
-    assert client.post(reverse("plans:hold", args=[c.pk])).status_code == 302
+    client.force_login(c.leaders_leader)
+    assert (
+        client.post(reverse("plans:hold", args=[c.pk]), {"confirm_unbooked": "1"}).status_code
+        == 302
+    )
     c.refresh_from_db()
     assert c.status == "held"
     assert client.post(reverse("plans:hold", args=[c.pk])).status_code == 409
@@ -200,7 +206,7 @@ def _fill_plan(c, items: int):
 def test_query_counts_constant(client, slug, django_assert_max_num_queries):
     c = _shared(slug)
     _fill_plan(c, 1)
-    client.force_login(c.conductor)
+    client.force_login(c.leaders_leader)
     client.get(reverse("plans:conduct", args=[c.pk]))  # warm the framework cache
     client.get(reverse("plans:plan", args=[c.pk]))
     counts = {}

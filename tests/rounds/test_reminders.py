@@ -154,7 +154,7 @@ def test_follow_up_reminder_to_both(started):
     assert send_reminders(today=datetime.date(2027, 2, 20))["follow_up_due"] == 0
     assert send_reminders(today=datetime.date(2027, 2, 23))["follow_up_due"] == 2
     follow_ups = [m for m in mail.outbox if "opfølgning" in m.subject]
-    assert {m.to[0] for m in follow_ups} == {c.leader.email, c.conductor.email}
+    assert {m.to[0] for m in follow_ups} == {c.leader.email, c.leaders_leader.email}
     assert CANARY_ANSWER not in _bodies()
     assert f"/lus/{c.pk}/" in _bodies()
     assert send_reminders(today=datetime.date(2027, 2, 24))["follow_up_due"] == 0

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 def _conversations(municipality, year=2026):
     with tenant_scope(municipality):
         return list(
-            Conversation.objects.filter(year=year).select_related("leader", "conductor", "version")
+            Conversation.objects.filter(year=year).select_related(
+                "leader", "leaders_leader", "version"
+            )
         )
 
 
@@ -40,7 +42,7 @@ def test_start_creates_one_conversation_per_leader_with_their_manager(haderslev)
     assert len(result.created) == len(conversations) == 7
     assert result.without_manager == [director]
     for c in conversations:
-        assert c.conductor_id == c.leader.manager_id
+        assert c.leaders_leader_id == c.leader.manager_id
         assert c.version == version
         assert c.year == 2026
     lus_round.refresh_from_db()
@@ -106,9 +108,11 @@ def test_existing_conversation_kept_and_reported_when_held_by_someone_else(hader
     from lus.conversations.services import conversation_create
 
     with tenant_scope(haderslev):
-        existing = conversation_create(leader=leader, conductor=other, year=2026, version=version)
+        existing = conversation_create(
+            leader=leader, leaders_leader=other, year=2026, version=version
+        )
         result = round_start(lus_round=make_round(haderslev))
-    assert existing in result.existing and existing in result.other_conductor
+    assert existing in result.existing and existing in result.other_leaders_leader
 
 
 def test_without_a_published_version_nothing_is_created(haderslev):
@@ -213,3 +217,21 @@ def test_foreign_hr_gets_404_for_the_round_in_the_admin(client, haderslev, rande
     client.force_login(HRFactory(municipality=randers, username="fhr"))
     url = reverse("admin:rounds_lusround_change", args=[lus_round.pk])
     assert client.get(url).status_code == 404
+
+
+def test_save_and_start_creates_and_starts_the_round_in_one_step(client, haderslev):
+    make_version(haderslev)
+    make_org(haderslev, units=[("Skoler", 2)])
+    hr = HRFactory(municipality=haderslev, username="hr1")
+    client.force_login(hr)
+    form = client.get(reverse("admin:rounds_lusround_add")).content.decode()
+    assert 'name="_saveandstart"' in form
+    response = client.post(
+        reverse("admin:rounds_lusround_add"), {**NEW_ROUND_2026, "_saveandstart": "1"}
+    )
+    with unscoped("test"):
+        lus_round = LusRound.objects.get(municipality=haderslev, year=2026)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("rounds:todo", args=[lus_round.pk])
+    assert lus_round.started_at is not None and lus_round.started_by == hr
+    assert len(_conversations(haderslev)) == 3

@@ -17,7 +17,7 @@ CANARY = "KANARIE7731"
 #: Tables whose rows change as a side effect of merely calling a URL (not a data change);
 #: the write recorder of the gates (tests/security/matrix.py) ignores them.
 FINGERPRINT_EXCLUDE = {
-    "sessions.session",
+    "accounts.session",
     "axes.accessattempt",
     "axes.accesslog",
     "axes.accessfailurelog",
@@ -71,6 +71,12 @@ def build_world() -> World:
     )
     fhr = HRFactory(municipality=foreign, username="fhr", name=f"Finn HR {CANARY}")
     group = Group.objects.create(name="Platform")
+    from lus.sharing.models import SharingPolicy
+    from lus.tenants.scoping import unscoped
+
+    with unscoped("test world: sharing with colleagues enabled in both municipalities"):
+        for m in (home, foreign):
+            SharingPolicy.objects.create(municipality=m, enabled=True, shared_fields="Mål")
     return World(home, foreign, leader, other, ll, oll, hr, fhr, fl, fll, group)
 
 

@@ -277,3 +277,179 @@ def identity_provider_pk(world, kind):
             },
         )
     return found.pk
+
+
+@provider("sso.subjectbinding")
+def subject_binding_pk(world, kind):
+    from lus.sso.models import IdentityProvider, SubjectBinding
+
+    if kind == "other":
+        return None
+    identity_provider_pk(world, kind)
+    municipality = world.home if kind == "own" else world.foreign
+    person = world.leader if kind == "own" else world.foreign_leader
+    with unscoped("test: subject binding provider"):
+        found, _ = SubjectBinding.objects.get_or_create(
+            municipality=municipality,
+            provider=IdentityProvider.objects.get(municipality=municipality),
+            person=person,
+            defaults={"subject": "sub" if kind == "own" else f"sub {world.canary}"},
+        )
+    return found.pk
+
+
+@provider("rounds.leadersleaderhandover")
+def handover_pk(world, kind):
+    """A proposal, waiting for the person's answer, to hand their LUS over to another leader's
+    leader (proposed by HR of the municipality)."""
+    from lus.rounds.models import LeadersLeaderHandover
+    from tests.factories import UserFactory
+
+    person = _person(world, kind)
+    conversation_id = conversation_pk(world, kind)
+    to = {"own": world.other_leaders_leader, "other": world.leaders_leader}.get(kind)
+    if to is None:
+        to = UserFactory(
+            municipality=world.foreign, username="fny", name=f"Ny {world.canary}", job_title="Chef"
+        )
+    by = world.foreign_hr if kind == "foreign" else world.hr
+    with unscoped("test: hand-over provider"):
+        proposal = LeadersLeaderHandover.objects.create(
+            municipality_id=person.municipality_id,
+            conversation_id=conversation_id,
+            from_leaders_leader_id=person.manager_id,
+            to_leaders_leader=to,
+            handed_over_by=by,
+            reason=f"Omorganisering {world.canary}" if kind == "foreign" else "Omorganisering",
+        )
+    return proposal.pk
+
+
+@provider("uidb64", fixed=True)
+def password_link_uid(world, kind):
+    return "MQ"  # base64 of "1": some person, with a token that is not theirs
+
+
+@provider("token", fixed=True)
+def password_link_token(world, kind):
+    return "czz1qv-0123456789abcdef0123456789abcdef"
+
+
+@provider("inputs.preparationinput")
+def preparation_input_pk(world, kind):
+    """A report the person attached (with a conversation of theirs, not shared)."""
+    from lus.inputs.models import PreparationInput
+
+    person = _person(world, kind)
+    conversation_pk(world, kind)
+    title = f"Trivselsrapport {world.canary}" if kind == "foreign" else "Trivselsrapport"
+    with unscoped("test: preparation input provider"):
+        item = PreparationInput.objects.filter(leader=person).first()
+        if item is None:
+            item = PreparationInput.objects.create(
+                municipality=person.municipality,
+                leader=person,
+                kind="wellbeing",
+                year=2026,
+                title=title,
+                source="upload",
+                pdf=b"%PDF-1.4 test",
+                pdf_size=13,
+            )
+    return item.pk
+
+
+@provider("frameworks.referencelink")
+def reference_link_pk(world, kind):
+    from lus.frameworks.models import ReferenceLink
+
+    if kind == "other":
+        return None
+    municipality = world.home if kind == "own" else world.foreign
+    label = "HR-strategi" if kind == "own" else f"HR-strategi {world.canary}"
+    with unscoped("test: reference link provider"):
+        link, _ = ReferenceLink.objects.get_or_create(
+            municipality=municipality, label=label, defaults={"url": "https://example.dk/hr"}
+        )
+    return link.pk
+
+
+@provider("statustalks.statustalk")
+def status_talk_pk(world, kind):
+    """A status talk of an agreed plan of the person (its point carries the canary abroad)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from lus.statustalks.models import StatusTalk
+    from tests.documents.factories import make_agreed_conversation
+
+    person = _person(world, kind)
+    with unscoped("test: status talk provider"):
+        talk = StatusTalk.objects.filter(conversation__leader=person).first()
+    if talk is None:
+        point = f"Punkt {world.canary}" if kind == "foreign" else "Punkt"
+        conversation = make_agreed_conversation(person, year=2024, point=point)
+        with unscoped("test: status talk provider"):
+            talk = StatusTalk.objects.create(
+                municipality=person.municipality,
+                conversation=conversation,
+                number=1,
+                scheduled_at=timezone.now() + datetime.timedelta(days=30),
+                ics_uid=f"lus-status-test-{person.pk}@lus",
+            )
+    return talk.pk
+
+
+@provider("sharing.sharingpolicy")
+def sharing_policy_pk(world, kind):
+    """The municipality's sharing policy (the test world enables it in both)."""
+    from lus.sharing.models import SharingPolicy
+
+    if kind == "other":
+        return None
+    municipality = world.home if kind == "own" else world.foreign
+    with unscoped("test: sharing policy provider"):
+        return SharingPolicy.objects.get(municipality=municipality).pk
+
+
+@provider("sharing.itemshare")
+def item_share_pk(world, kind):
+    """The person's point shared with a colleague (the agreed plan the status talk provider
+    makes, so no further conversation is created)."""
+    from lus.plans.models import PlanItem
+    from lus.sharing.models import ItemShare
+
+    person = _person(world, kind)
+    colleague = {"own": world.other_leader, "other": world.leader, "foreign": world.foreign_hr}
+    with unscoped("test: item share provider"):
+        share = ItemShare.objects.filter(shared_by=person).first()
+        if share is None:
+            status_talk_pk(world, kind)
+            item = PlanItem.objects.filter(plan__leader=person, plan__agreed_at__isnull=False)[0]
+            share = ItemShare.objects.create(
+                municipality=person.municipality,
+                item=item,
+                colleague=colleague[kind],
+                shared_by=person,
+            )
+    return share.pk
+
+
+@provider("job_id")
+def people_import_job_pk(world, kind):
+    """A people import check still queued (per municipality, not per person)."""
+    from lus.accounts.models import PeopleImportJob
+
+    if kind == "other":
+        return None
+    municipality, hr = (
+        (world.home, world.hr) if kind == "own" else (world.foreign, world.foreign_hr)
+    )
+    with unscoped("test: people import check provider"):
+        job, _ = PeopleImportJob.objects.get_or_create(
+            municipality=municipality,
+            created_by=hr,
+            defaults={"text": "email;name\na@example.dk;A\n", "rows_total": 1},
+        )
+    return job.pk

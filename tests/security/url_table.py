@@ -57,14 +57,17 @@ class Row:
 URLS: dict[str, Row] = {
     "home": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
     "healthz": Row(get=E(200), post=E(405)),
+    "readyz": Row(get=E(200), post=E(405)),
     "login": Row(get=E(REDIRECT, anonymous=200), post=E(REDIRECT, anonymous=200)),
     "logout": Row(get=E(405), post=E(LOGIN)),
     "set_language": Row(get=E({REDIRECT, 204}), post=E({REDIRECT, 204})),
     # lus.audit: "who has seen my LUS" (always the user's own log)
     "audit:my_log": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
-    # lus.accounts: the person's own data (always their own)
-    "accounts:my_data": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
-    "accounts:my_data_download": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
+    # lus.orchestration: the person's own data (always their own)
+    "orchestration:my_data": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
+    "orchestration:my_data_download": Row(
+        get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)
+    ),
     # lus.conversations: only the leader and their leader see a conversation (everyone else
     # 404). Only the leader prepares in the test world's framework, so the leader's leader
     # gets 403 on the preparation. POSTs without a form: 400 (no revision), 422 (share with
@@ -83,7 +86,7 @@ URLS: dict[str, Row] = {
     # lus.conversations, the leader's leader's side: "Mine ledere" (everyone sees their own
     # reports, possibly none), creating a report's LUS (only their own leader's leader; 409
     # when it exists already), tailoring the team's questions (only who has reports; an empty
-    # POST is 400) and the invitation (only the conductor; the leader sees the LUS: 403).
+    # POST is 400) and the invitation (only the leaders_leader; the leader sees the LUS: 403).
     "conversations:my_leaders": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
     "conversations:create_for_report": Row(
         get=E(405, anonymous=LOGIN),
@@ -104,6 +107,36 @@ URLS: dict[str, Row] = {
         get=E(404, anonymous=LOGIN, hr=200),
         post=E(405, anonymous=LOGIN),
         providers={"pk": "frameworks.frameworkversion"},
+    ),
+    # The leader answers a proposal to hand their LUS over (everyone else 404; an empty POST
+    # is 400: accept or decline).
+    "handover:answer": Row(
+        get=E(404, anonymous=LOGIN, leader=200),
+        post=E(404, anonymous=LOGIN, leader=400),
+        providers={"pk": "rounds.leadersleaderhandover"},
+    ),
+    # A person sets their own password from a one-time link; a wrong link shows "no longer
+    # valid" to everyone (no lookup that could leak: the person is never named).
+    "password_set": Row(get=E(200), post=E(200), object_lookup=False),
+    # "Check your answers" before sharing: as the preparation itself.
+    "conversations:summary": Row(
+        get=E(404, anonymous=LOGIN, leader=200, leaders_leader=403),
+        post=E(405, anonymous=LOGIN),
+        providers={"pk": "conversations.conversation"},
+    ),
+    # My development over the years (always one's own), and a report's (their leader's leader
+    # only; everyone else 404, the leader included: it is the leader's leader's view).
+    "history:mine": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
+    "history:leader": Row(
+        get=E(404, anonymous=LOGIN, leaders_leader=200),
+        post=E(405, anonymous=LOGIN),
+        providers={"leader_pk": "accounts.user"},
+    ),
+    # The leader answers the senior offer (the test world's leader has no age: 409).
+    "conversations:senior": Row(
+        get=E(405, anonymous=LOGIN),
+        post=E(404, anonymous=LOGIN, leader=409, leaders_leader=403),
+        providers={"pk": "conversations.conversation"},
     ),
     "conversations:share": Row(
         get=E(405, anonymous=LOGIN),
@@ -127,6 +160,20 @@ URLS.update(
         ),
         "rounds:overview_csv": Row(
             get=E(404, anonymous=LOGIN, hr=200), post=E(405, anonymous=LOGIN), providers=_ROUND
+        ),
+        # HR's to-do list; its bulk actions are POST only (nothing chosen: back with a message).
+        "rounds:todo": Row(
+            get=E(404, anonymous=LOGIN, hr=200), post=E(405, anonymous=LOGIN), providers=_ROUND
+        ),
+        "rounds:create_selected": Row(
+            get=E(405, anonymous=LOGIN),
+            post=E(404, anonymous=LOGIN, hr=REDIRECT),
+            providers=_ROUND,
+        ),
+        "rounds:remind": Row(
+            get=E(405, anonymous=LOGIN),
+            post=E(404, anonymous=LOGIN, hr=REDIRECT),
+            providers=_ROUND,
         ),
     }
 )
@@ -158,6 +205,18 @@ URLS.update(
             providers=_PLAN,
         ),
         "plans:state": Row(get=_PARTY_GET, post=_NO_GET, providers=_PLAN),
+        # The event stream: 204 where there is nothing to stream from (no plan yet, or the
+        # test server's shared in-memory database), else 200 text/event-stream.
+        "plans:stream": Row(
+            get=E(404, anonymous=LOGIN, leader={200, 204}, leaders_leader={200, 204}),
+            post=_NO_GET,
+            providers=_PLAN,
+        ),
+        "plans:presence": Row(
+            get=_NO_GET,
+            post=E(404, anonymous=LOGIN, leader={200, 400, 403}, leaders_leader={200, 400, 403}),
+            providers=_PLAN,
+        ),
         "plans:structure": Row(
             get=_NO_GET,
             post=E(404, anonymous=LOGIN, leader=400, leaders_leader=400),
@@ -177,6 +236,76 @@ URLS.update(
         "plans:follow_up_ics": Row(
             get=_PARTY_GET, post=_NO_GET, providers={"pk": "plans.followup"}
         ),
+    }
+)
+
+# lus.inputs: HR's CSV import of results (HR only; an empty POST is 400), the leader's own
+# results and attaching a report (everyone has their own; an empty POST is 400), and a
+# report's download / removal: the leader only (the leader's leader once the preparation is
+# shared; the provider's conversation is not shared, so 404); HR and everyone else 404.
+URLS.update(
+    {
+        "inputs:hr_import": Row(
+            get=E(404, anonymous=LOGIN, hr=200, foreign_hr=200),
+            post=E(404, anonymous=LOGIN, hr=400, foreign_hr=400),
+            object_lookup=False,
+        ),
+        "inputs:mine": Row(
+            get=E(200, anonymous=LOGIN), post=E(400, anonymous=LOGIN), object_lookup=False
+        ),
+        "inputs:pdf": Row(
+            get=E(404, anonymous=LOGIN, leader=200),
+            post=E(405, anonymous=LOGIN),
+            providers={"pk": "inputs.preparationinput"},
+        ),
+        "inputs:delete": Row(
+            get=E(405, anonymous=LOGIN),
+            post=E(404, anonymous=LOGIN, leader=REDIRECT),
+            providers={"pk": "inputs.preparationinput"},
+        ),
+    }
+)
+
+# lus.statustalks: only the two parties (everyone else 404). The provider's conversation is not
+# agreed yet, so booking answers 409; the provider's talk belongs to an agreed plan, and an
+# empty status POST saves nothing (REDIRECT).
+URLS.update(
+    {
+        "statustalks:index": Row(
+            get=E(404, anonymous=LOGIN, leader=200, leaders_leader=200),
+            post=E(404, anonymous=LOGIN, leader=409, leaders_leader=409),
+            providers={"pk": "conversations.conversation"},
+        ),
+        "statustalks:talk": Row(
+            get=E(404, anonymous=LOGIN, leader=200, leaders_leader=200),
+            post=E(404, anonymous=LOGIN, leader=REDIRECT, leaders_leader=REDIRECT),
+            providers={"pk": "statustalks.statustalk"},
+        ),
+        "statustalks:agreements": Row(
+            get=E(404, anonymous=LOGIN, leader=200, leaders_leader=200),
+            post=E(405, anonymous=LOGIN),
+            providers={"pk": "conversations.conversation"},
+        ),
+        "statustalks:ics": Row(
+            get=E(404, anonymous=LOGIN, leader=200, leaders_leader=200),
+            post=E(405, anonymous=LOGIN),
+            providers={"pk": "statustalks.statustalk"},
+        ),
+    }
+)
+
+# lus.sharing: the leader's page to share agreed points (an empty POST names no own point: 404),
+# revoking (the sharer only; everyone else 404) and the colleague's page. The test world's
+# municipalities have sharing enabled.
+URLS.update(
+    {
+        "sharing:mine": Row(get=E(200, anonymous=LOGIN), post=E(404, anonymous=LOGIN)),
+        "sharing:revoke": Row(
+            get=E(405, anonymous=LOGIN),
+            post=E(404, anonymous=LOGIN, leader=REDIRECT),
+            providers={"pk": "sharing.itemshare"},
+        ),
+        "sharing:shared_with_me": Row(get=E(200, anonymous=LOGIN), post=E(405, anonymous=LOGIN)),
     }
 )
 
@@ -209,12 +338,52 @@ URLS.update(
             get=E(LOGIN, hr=404, foreign_hr=404), post=E(LOGIN, hr=404, foreign_hr=404)
         ),
         "admin:accounts_user_import": Row(get=STAFF_ONLY, post=ADMIN_POST),
+        # The framework studio (a view of the FrameworkVersion admin; the tenant mixin makes a
+        # foreign version 404). POST on a published version makes its draft (a redirect), on a
+        # draft it is refused (403); the API refuses an empty body (400) or a published
+        # version (403); an empty POST to the review page publishes the draft (a redirect) or
+        # lists why it cannot (422), and is refused for a published version (403).
+        "admin:frameworks_studio": Row(
+            get=E(LOGIN, hr=200, foreign_hr=200),
+            post=E(LOGIN, hr={REDIRECT, 403}, foreign_hr={REDIRECT, 403}),
+            providers={"pk": "frameworks.frameworkversion"},
+        ),
+        "admin:frameworks_studio_api": Row(
+            get=E(LOGIN, hr=405, foreign_hr=405),
+            post=E(LOGIN, hr={400, 403}, foreign_hr={400, 403}),
+            providers={"pk": "frameworks.frameworkversion"},
+        ),
+        "admin:frameworks_studio_preview": Row(
+            get=E(LOGIN, hr=200, foreign_hr=200),
+            post=E(LOGIN, hr=405, foreign_hr=405),
+            providers={"pk": "frameworks.frameworkversion"},
+        ),
+        "admin:frameworks_review": Row(
+            get=E(LOGIN, hr=200, foreign_hr=200),
+            post=E(LOGIN, hr={REDIRECT, 403, 422}, foreign_hr={REDIRECT, 403, 422}),
+            providers={"pk": "frameworks.frameworkversion"},
+        ),
+        # The full list of problems of the last failed check: none in a fresh session (404).
+        "admin:accounts_user_import_errors": Row(
+            get=E(LOGIN, hr=404, foreign_hr=404), post=E(LOGIN, hr=404, foreign_hr=404)
+        ),
+        # A long file's check (HR of the check's municipality only): the progress page while
+        # queued (a POST before the check is done goes back to the upload), and its status.
+        "admin:accounts_user_import_job": Row(
+            get=E(LOGIN, hr=200, foreign_hr=404), post=E(LOGIN, hr=REDIRECT, foreign_hr=404)
+        ),
+        "admin:accounts_user_import_job_status": Row(
+            get=E(LOGIN, hr=200, foreign_hr=404), post=E(LOGIN, hr=405, foreign_hr=405)
+        ),
         # An empty upload is refused with the form's errors (400).
         "admin:frameworks_framework_import": Row(
             get=STAFF_ONLY, post=E(LOGIN, hr=400, foreign_hr=400)
         ),
+        # Nobody sets another person's password (a link goes to the person): 403 for HR.
         "admin:auth_user_password_change": Row(
-            get=STAFF_ONLY, post=ADMIN_POST, providers={"id": "accounts.user"}
+            get=E(LOGIN, hr=403, foreign_hr=403),
+            post=E(LOGIN, hr=403, foreign_hr=403),
+            providers={"id": "accounts.user"},
         ),
     }
 )
@@ -285,10 +454,10 @@ def admin_rows(label: str, policy: AdminPolicy) -> dict[str, Row]:
     }
 
 
-# --- lus.documents (issue 6): the PDF and filing. Only the two parties see a document (HR and
-# everyone else 404). Filing is the conductor's (the provider's LUS is not agreed yet: 409);
+# --- lus.documents: the PDF and filing. Only the two parties see a document (HR and
+# everyone else 404). Filing is the leaders_leader's (the provider's LUS is not agreed yet: 409);
 # the leader may see but not file (403). The filed record (provider) is delivered already, so
-# a retry by the conductor is refused with a message and a redirect.
+# a retry by the leaders_leader is refused with a message and a redirect.
 URLS.update(
     {
         "documents:document": Row(
@@ -332,7 +501,7 @@ ADMIN_MODELS.update(
 )
 
 
-# --- lus.sso (issue 10): municipal login. The world's municipalities have no identity provider,
+# --- lus.sso: municipal login. The world's municipalities have no identity provider,
 # so every SSO endpoint answers 404 (the flows are tested in tests/sso with a SAML IdP and an
 # OIDC provider inside the tests); /login/<slug>/ is the municipality's password form.
 _SLUG = {"slug": "municipality_slug"}
@@ -347,13 +516,35 @@ URLS.update(
         "sso:saml_sls": Row(get=E(404), post=E(405), providers=_SLUG),
         "sso:oidc_login": Row(get=E(404), post=E(405), providers=_SLUG),
         "sso:oidc_callback": Row(get=E(404), post=E(405), providers=_SLUG),
+        # The municipality's colour and logo are public (shown before login); the test world's
+        # municipality has no logo.
+        "municipality_theme": Row(get=E(200), post=E(405), providers=_SLUG),
+        "municipality_logo": Row(get=E(404), post=E(405), providers=_SLUG),
     }
 )
 # Identity providers: platform admins only (HR of any municipality 403).
+# Document links of information blocks ("Fælles fundament"): HR of the municipality.
+ADMIN_MODELS["frameworks.referencelink"] = AdminPolicy()
+# Whether leaders may share development points with colleagues: HR of the municipality changes
+# its one policy (the test world has one already, so adding another is refused).
+ADMIN_MODELS["sharing.sharingpolicy"] = AdminPolicy(add="platform")
+
 ADMIN_MODELS["sso.identityprovider"] = AdminPolicy(
+    view="platform", add="platform", change="platform", delete="platform"
+)
+# Which IdP account (OIDC sub) a person logs in with: platform admins only.
+ADMIN_MODELS["sso.subjectbinding"] = AdminPolicy(
     view="platform", add="platform", change="platform", delete="platform"
 )
 
 
 for _label, _policy in ADMIN_MODELS.items():
     URLS.update(admin_rows(_label, _policy))
+
+# Every field of the sharing policy is optional (a checkbox and two texts), so any POST to its
+# change page is a valid form: saved and redirected (the municipality is forced by the admin).
+URLS["admin:sharing_sharingpolicy_change"] = Row(
+    get=E(LOGIN, hr=200, foreign_hr=200),
+    post=E(LOGIN, hr={200, REDIRECT}, foreign_hr={200, REDIRECT}),
+    providers={"object_id": "sharing.sharingpolicy"},
+)

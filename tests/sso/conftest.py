@@ -1,4 +1,5 @@
 import pytest
+import requests
 import responses
 
 from lus.sso.models import IdentityProvider
@@ -6,6 +7,7 @@ from lus.sso.saml import sp_metadata, sp_urls
 from lus.tenants.scoping import unscoped
 from tests.factories import UserFactory
 from tests.sso.idp import IDP_ENTITY_ID, TestOIDCProvider, TestSamlIdP, make_key_pair
+from tests.sso.real_idps import NodeOIDCProvider, node_missing, npm_ci
 
 
 @pytest.fixture(scope="session")
@@ -79,3 +81,38 @@ def rasmus(randers):
     return UserFactory(
         municipality=randers, username="rasmus", email="rasmus@randers.dk", name="Rasmus"
     )
+
+
+# --- real identity providers over HTTP (tests/sso/real_idps.py) ---------------------------------
+ACCOUNTS = {
+    "rasmus": {"email": "rasmus@randers.dk", "email_verified": True, "name": "Rasmus R"},
+    # someone's own IdP account carrying Rasmus' address, which the IdP has not verified
+    "impostor": {"email": "rasmus@randers.dk", "email_verified": False, "name": "Not Rasmus"},
+    # a second account with Rasmus' verified address (an alias, a re-created account)
+    "twin": {"email": "rasmus@randers.dk", "email_verified": True, "name": "Twin"},
+    "ukendt": {"email": "ukendt@randers.dk", "email_verified": True},
+    "mette": {"email": "mette@haderslev.dk", "email_verified": True},
+    "gone": {"email": "gone@randers.dk", "email_verified": True},
+}
+
+
+@pytest.fixture(scope="session")
+def node_op(live_server):
+    why = node_missing()
+    if why:
+        pytest.skip(why)
+    npm_ci()
+    op = NodeOIDCProvider(
+        redirect_uris=[f"{live_server.url}/sso/randers/oidc/callback/"],
+        post_logout_redirect_uris=[f"{live_server.url}/login/"],
+        accounts=ACCOUNTS,
+    )
+    yield op
+    op.stop()
+
+
+@pytest.fixture
+def web():
+    """A browser without a screen (cookies, redirects) for the HTTP tests; not Playwright's."""
+    with requests.Session() as session:
+        yield session

@@ -21,7 +21,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, xmldsig
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
@@ -70,11 +70,15 @@ class TestSamlIdP:
         sp_metadata: str = "",
         entity_id=IDP_ENTITY_ID,
         sso_url=IDP_SSO,
+        signing_algorithm=xmldsig.SIG_RSA_SHA256,
+        digest_algorithm=xmldsig.DIGEST_SHA256,
     ):
         self.entity_id = entity_id
         config = {
             "entityid": entity_id,
             "xmlsec_binary": xmlsec_binary(),
+            "signing_algorithm": signing_algorithm,
+            "digest_algorithm": digest_algorithm,
             "service": {
                 "idp": {
                     "name": "Test IdP",
@@ -127,8 +131,28 @@ class TestSamlIdP:
             authn=AUTHN,
             sign_assertion=sign,
             sign_response=False,
+            sign_alg=self.config.signing_algorithm,
+            digest_alg=self.config.digest_algorithm,
         )
         return base64.b64encode(str(xml).encode()).decode()
+
+    def logout_query(self, *, sls: str, audience: str, name_id: str, sign=True, sigalg=None) -> str:
+        """The query string of an IdP-initiated LogoutRequest (HTTP-Redirect) to ``sls``."""
+        _id, message = self.server.create_logout_request(
+            sls,
+            audience,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=name_id),
+            sign=False,
+        )
+        info = self.server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(message),
+            sls,
+            relay_state="rs",
+            sign=sign,
+            sigalg=sigalg or xmldsig.SIG_RSA_SHA256,
+        )
+        return urlparse(dict(info["headers"])["Location"]).query
 
 
 class TestOIDCProvider:
@@ -139,6 +163,7 @@ class TestOIDCProvider:
     token_endpoint = "https://login.microsoftonline.test/oauth2/v2.0/token"
     jwks_uri = "https://login.microsoftonline.test/discovery/v2.0/keys"
     end_session_endpoint = "https://login.microsoftonline.test/oauth2/v2.0/logout"
+    userinfo_endpoint = "https://graph.microsoft.test/oidc/userinfo"
     client_id = "lus-client-id"
     client_secret = "lus-client-secret"
 
@@ -148,6 +173,10 @@ class TestOIDCProvider:
         self.jwk.update(kid="test-key", alg="RS256", use="sig")
         self.claims: dict = {}
         self.token_requests: list[dict] = []
+        self.headers: dict = {"kid": "test-key"}  # the ID token's JOSE header
+        self.algorithm = "RS256"  # "none": an unsigned ID token
+        self.userinfo: dict | None = None  # served by the userinfo endpoint when set
+        self.extra_jwks: list[dict] = []  # more keys in the JWKS
 
     def id_token(self, **overrides) -> str:
         now = int(time.time())
@@ -160,7 +189,9 @@ class TestOIDCProvider:
             **overrides,
         }
         claims = {k: v for k, v in claims.items() if v is not None}
-        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "test-key"})
+        if self.algorithm == "none":
+            return jwt.encode(claims, None, algorithm="none", headers=self.headers)
+        return jwt.encode(claims, self.key, algorithm=self.algorithm, headers=self.headers)
 
     def discovery(self) -> dict:
         return {
@@ -169,13 +200,26 @@ class TestOIDCProvider:
             "token_endpoint": self.token_endpoint,
             "jwks_uri": self.jwks_uri,
             "end_session_endpoint": self.end_session_endpoint,
+            "userinfo_endpoint": self.userinfo_endpoint,
         }
 
     def install(self, mock) -> None:
         """Answer the provider's endpoints through a ``responses.RequestsMock``."""
         mock.add_callback("POST", self.token_endpoint, callback=self._token)
-        mock.add("GET", self.jwks_uri, json={"keys": [self.jwk]})
+        mock.add_callback("GET", self.jwks_uri, callback=self._jwks)
+        mock.add_callback("GET", self.userinfo_endpoint, callback=self._userinfo)
         mock.add("GET", self.issuer + "/.well-known/openid-configuration", json=self.discovery())
+
+    def _jwks(self, request):
+        return 200, {}, json.dumps({"keys": [self.jwk, *self.extra_jwks]})
+
+    def _userinfo(self, request):
+        if request.headers.get("Authorization") != "Bearer at":
+            return 401, {}, "{}"
+        if self.userinfo is None:  # like the ID token's claims
+            claims = {k: v for k, v in self.claims.items() if k not in ("nonce", "aud", "iss")}
+            return 200, {}, json.dumps({"sub": "subject-1", **claims})
+        return 200, {}, json.dumps({"sub": "subject-1", **self.userinfo})
 
     def _token(self, request):
         form = {k: v[0] for k, v in parse_qs(request.body).items()}

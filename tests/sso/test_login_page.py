@@ -108,3 +108,47 @@ def test_saml_metadata_is_validated(saml_provider, scope_of):
     saml_provider.saml_entity_id = "https://someone-else.example/"
     with scope_of(saml_provider.municipality), pytest.raises(ValidationError):
         saml_provider.full_clean()
+
+
+def test_sso_only_person_with_the_right_password_is_sent_to_the_municipal_login(
+    client, saml_provider, mette
+):
+    response = client.post(reverse("login"), {"username": "mette", "password": "pw"})
+    text = response.content.decode()
+    assert "logger ind via sit eget login" in text and "Haderslev Kommune" in text
+    assert "_auth_user_id" not in client.session
+    # a wrong password learns nothing about the municipality
+    response = client.post(reverse("login"), {"username": "mette", "password": "wrong"})
+    assert "logger ind via sit eget login" not in response.content.decode()
+
+
+def test_oidc_client_secret_is_write_only_in_the_admin(client, randers):
+    from lus.sso.models import IdentityProvider
+    from lus.tenants.scoping import unscoped
+
+    admin = UserFactory(municipality=None, username="platform", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    data = {
+        "municipality": randers.pk,
+        "protocol": "oidc",
+        "enabled": "on",
+        "match_on": "email",
+        "oidc_issuer": "https://login.example/v2.0",
+        "oidc_client_id": "abc",
+        "oidc_client_secret": "very-secret-value",
+        "oidc_scopes": "openid email",
+    }
+    assert client.post(reverse("admin:sso_identityprovider_add"), data).status_code == 302
+    with unscoped("test"):
+        provider = IdentityProvider.objects.get(municipality=randers)
+    change = reverse("admin:sso_identityprovider_change", args=[provider.pk])
+    page = client.get(change).content.decode()
+    assert "very-secret-value" not in page and 'type="password"' in page
+    # saved again with the secret left blank: the stored secret stays
+    response = client.post(change, {**data, "oidc_client_secret": "", "display_name": "X"})
+    assert response.status_code == 302
+    provider.refresh_from_db()
+    assert provider.oidc_client_secret == "very-secret-value" and provider.display_name == "X"
+    client.post(change, {**data, "oidc_client_secret": "new-secret"})
+    provider.refresh_from_db()
+    assert provider.oidc_client_secret == "new-secret"

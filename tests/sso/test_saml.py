@@ -6,7 +6,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import reverse
+from saml2 import xmldsig
 
+from lus.sso.saml import sp_metadata
 from lus.sso.views import SAML_COOKIE, SESSION_KEY
 from tests.factories import UserFactory
 from tests.sso.conftest import make_provider
@@ -50,7 +52,7 @@ def test_authn_request_goes_to_the_configured_idp(client, idp, sp):
     request = idp.read_authn_request(start(client))
     assert request.message.issuer.text == sp["entity_id"]
     assert request.message.assertion_consumer_service_url == sp["acs"]
-    assert SAML_COOKIE in client.cookies
+    assert f"{SAML_COOKIE}_{request.message.id}" in client.cookies
 
 
 def test_successful_login(client, idp, sp, mette):
@@ -104,7 +106,7 @@ def test_expired_assertion_is_refused(client, idp, sp, mette, monkeypatch):
 
 def test_unsolicited_response_is_refused(client, idp, sp, mette):
     location = start(client)
-    client.cookies.pop(SAML_COOKIE)  # a response LUS never asked for (or from another browser)
+    client.cookies.clear()  # a response LUS never asked for (or from another browser)
     response = finish(client, idp, sp, location)
     assert response.status_code == 403
     assert response.context["reason"] == "expired"
@@ -121,10 +123,11 @@ def test_replayed_response_is_refused(client, idp, sp, mette):
         attributes={"mail": ["mette@haderslev.dk"]},
     )
     acs = reverse("sso:saml_acs", args=["haderslev"])
-    cookie = client.cookies[SAML_COOKIE].value
+    name = f"{SAML_COOKIE}_{request.message.id}"
+    cookie = client.cookies[name].value
     assert client.post(acs, {"SAMLResponse": encoded}).status_code == 302
     client.logout()
-    client.cookies[SAML_COOKIE] = cookie
+    client.cookies[name] = cookie
     assert client.post(acs, {"SAMLResponse": encoded}).status_code == 403
 
 
@@ -237,22 +240,103 @@ def test_single_logout_goes_to_the_idp(client, idp, sp, mette):
     assert logout_request.message.name_id.text == "persistent-id-1"
 
 
-def test_idp_initiated_logout(client, idp, sp, mette):
-    from saml2 import BINDING_HTTP_REDIRECT
-    from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
+def sls_get(client, query):
+    return client.get(reverse("sso:saml_sls", args=["haderslev"]) + "?" + query)
 
+
+def test_idp_initiated_logout(client, idp, sp, mette):
     finish(client, idp, sp, start(client))
-    _id, message = idp.server.create_logout_request(
-        sp["sls"],
-        sp["entity_id"],
-        name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text="persistent-id-1"),
-        sign=False,
-    )
-    info = idp.server.apply_binding(BINDING_HTTP_REDIRECT, str(message), sp["sls"], sign=False)
-    location = dict(info["headers"])["Location"]
-    response = client.get(
-        reverse("sso:saml_sls", args=["haderslev"]) + "?" + urlparse(location).query
-    )
+    query = idp.logout_query(sls=sp["sls"], audience=sp["entity_id"], name_id="persistent-id-1")
+    response = sls_get(client, query)
     assert response.status_code == 302
     assert response["Location"].startswith(IDP_SSO)
     assert "_auth_user_id" not in client.session
+
+
+def test_unsigned_logout_request_logs_nobody_out(client, idp, sp, mette, caplog):
+    """Any web page can make the browser GET the SLS address: unsigned is refused."""
+    finish(client, idp, sp, start(client))
+    query = idp.logout_query(
+        sls=sp["sls"], audience=sp["entity_id"], name_id="persistent-id-1", sign=False
+    )
+    response = sls_get(client, query)
+    assert response.status_code == 400 and response.context["reason"] == "logout_refused"
+    text = response.content.decode()
+    assert "Du er stadig logget ind" in text and "Du er ikke blevet logget ind" not in text
+    assert client.session["_auth_user_id"] == str(mette.pk)
+    assert "unsigned LogoutRequest" in caplog.text
+
+
+def test_logout_request_signed_by_another_key_logs_nobody_out(
+    client, idp, sp, mette, saml_provider, rogue_keys
+):
+    finish(client, idp, sp, start(client))
+    rogue = TestSamlIdP(rogue_keys, sp_metadata(saml_provider))  # same entity ID, wrong key
+    query = rogue.logout_query(sls=sp["sls"], audience=sp["entity_id"], name_id="persistent-id-1")
+    assert sls_get(client, query).status_code == 400
+    assert client.session["_auth_user_id"] == str(mette.pk)
+
+
+def test_logout_request_of_an_unknown_issuer_is_refused(
+    client, idp, sp, mette, saml_provider, rogue_keys, caplog
+):
+    finish(client, idp, sp, start(client))
+    stranger = TestSamlIdP(
+        rogue_keys, sp_metadata(saml_provider), entity_id="https://evil.example/idp"
+    )
+    query = stranger.logout_query(
+        sls=sp["sls"], audience=sp["entity_id"], name_id="persistent-id-1"
+    )
+    response = sls_get(client, query)
+    assert response.status_code == 400 and response.context["reason"] == "logout_refused"
+    assert client.session["_auth_user_id"] == str(mette.pk)
+    assert "https://evil.example/idp" in caplog.text
+
+
+def test_sha1_signed_logout_request_is_refused(client, idp, sp, mette):
+    finish(client, idp, sp, start(client))
+    query = idp.logout_query(
+        sls=sp["sls"],
+        audience=sp["entity_id"],
+        name_id="persistent-id-1",
+        sigalg=xmldsig.SIG_RSA_SHA1,
+    )
+    assert sls_get(client, query).status_code == 400
+    assert client.session["_auth_user_id"] == str(mette.pk)
+
+
+def test_sha1_signed_assertion_is_refused(client, saml_provider, sp, mette, idp_keys, caplog):
+    old = TestSamlIdP(
+        idp_keys,
+        sp_metadata(saml_provider),
+        signing_algorithm=xmldsig.SIG_RSA_SHA1,
+        digest_algorithm=xmldsig.DIGEST_SHA1,
+    )
+    response = finish(client, old, sp, start(client))
+    assert response.status_code == 403 and response.context["reason"] == "invalid"
+    assert "_auth_user_id" not in client.session
+    assert "rsa-sha1 refused" in caplog.text
+
+
+def test_sp_metadata_advertises_only_sha256_or_better(client, saml_provider):
+    body = client.get(reverse("sso:saml_metadata", args=["haderslev"])).content.decode()
+    assert "rsa-sha256" in body and "xmlenc#sha256" in body
+    for weak in ("md5", "sha1", "#dsa-", "ripemd", "sha224"):
+        assert weak not in body
+
+
+def test_two_logins_started_in_two_tabs_both_work(client, idp, sp, mette):
+    first = start(client, next_url="/first/")
+    second = start(client, next_url="/second/")
+    response = finish(client, idp, sp, second)
+    assert response.status_code == 302 and response["Location"] == "/second/"
+    response = finish(client, idp, sp, first)
+    assert response.status_code == 302 and response["Location"] == "/first/"
+    assert client.session["_auth_user_id"] == str(mette.pk)
+
+
+def test_empty_saml_body_is_logged(client, saml_provider, caplog):
+    response = client.post(reverse("sso:saml_acs", args=["haderslev"]), {})
+    assert response.status_code == 400
+    assert "Login kunne ikke" in response.content.decode() or response.context["reason"]
+    assert "empty SAML body" in caplog.text

@@ -9,15 +9,19 @@ from django.apps import apps
 from django.test import RequestFactory
 from django_scopes.exceptions import ScopeError
 
-from lus.accounts.models import OrgUnit, User
+from lus.accounts.models import OrgUnit, Session, User
+from lus.core.models import ScheduledRun
 from lus.tenants.middleware import TenantScopeMiddleware
-from lus.tenants.models import Municipality
+from lus.tenants.models import Municipality, MunicipalityLogo
 from lus.tenants.scoping import current_municipality_id, tenant_scope, unscoped
 from tests.factories import OrgUnitFactory, UserFactory
 
 # Models that are not owned by one municipality, each with the reason.
 NOT_TENANT_OWNED = {
     Municipality: "the tenant itself",
+    Session: "read before the municipality is known (it decides it); no content",
+    ScheduledRun: "the platform's periodic jobs run for every municipality; no content",
+    MunicipalityLogo: "public like the municipality's name: shown before login; no content",
 }
 
 

@@ -1,7 +1,7 @@
 """``manage.py bench_prepare --out FILE``: inside the bench database, pick the load-test
 targets of every key page (with logged-in sessions of leaders, leaders' leaders and HR),
 measure SQL queries per request with the test client, and time PDF rendering. Writes JSON
-for ``lus.bench.runner``. Needs LUS_BENCH_FLOOR=1 (the floor URL)."""
+for ``lus.bench.runner``. Runs with ``DJANGO_SETTINGS_MODULE=lus.bench.settings``."""
 
 import json
 
@@ -9,7 +9,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lus.bench.generator import existing_bench_data
-from lus.bench.targets import as_dict, build, measure_queries, pdf_times, profile
+from lus.bench.targets import (
+    as_dict,
+    build,
+    cpu_cost,
+    measure_queries,
+    pdf_times,
+    profile,
+)
 
 
 class Command(BaseCommand):
@@ -21,8 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--pdf-runs", type=int, default=10)
 
     def handle(self, *args, **opts):
-        if not settings.LUS_BENCH_FLOOR:
-            raise CommandError("Set LUS_BENCH_FLOOR=1 (the floor view must be routed).")
+        if settings.ROOT_URLCONF != "lus.bench.urls_root":
+            raise CommandError(
+                "Run with DJANGO_SETTINGS_MODULE=lus.bench.settings (the floor URL)."
+            )
         if not existing_bench_data():
             raise CommandError("No generated data: run generate_load_data first.")
         endpoints = build(opts["targets"])
@@ -32,10 +41,12 @@ class Command(BaseCommand):
                 continue
             measure_queries(ep)
             profile(ep)
+            cpu_cost(ep)
             self.stdout.write(
                 f"  {ep.key:18} {len(ep.targets):3} targets, queries {ep.queries}, "
                 f"status {ep.statuses}, profile "
                 + ", ".join(f"{k} {v:.0%}" for k, v in ep.profile.items())
+                + f", CPU {ep.cpu['app_ms']:.2f} + {ep.cpu['db_ms']:.2f} ms ({ep.cpu['status']})"
             )
         result = {"endpoints": [as_dict(ep) for ep in endpoints]}
         if opts["pdf_runs"]:

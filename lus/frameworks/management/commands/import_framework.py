@@ -30,6 +30,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Filen er ikke gyldig JSON (linje {exc.lineno}, kolonne {exc.colno}): {exc.msg}"
             ) from exc
+        except RecursionError as exc:
+            raise CommandError("Filen er indlejret for dybt til at være en spørgeramme.") from exc
         try:
             version = framework_import(data=data, publish=publish)
         except ValidationError as exc:

@@ -8,7 +8,8 @@ from lus.rounds.reminders import send_reminders
 class Command(BaseCommand):
     help = (
         "Send today's LUS reminders (preparation due, leaders not invited, plan follow-ups). "
-        "Meant for a daily cron job; idempotent: a reminder is never sent twice."
+        "Run every morning by the periodic scheduler (run_scheduler); idempotent: a reminder "
+        "is never sent twice."
     )
 
     def add_arguments(self, parser):

@@ -57,7 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(result.summary())
             for person in result.without_manager:
                 self.stdout.write(f"  no leader's leader: {person.name} ({person.username})")
-            for conversation in result.other_conductor:
+            for conversation in result.other_leaders_leader:
                 self.stdout.write(
                     f"  already has a LUS with another leader's leader: {conversation.leader}"
                 )

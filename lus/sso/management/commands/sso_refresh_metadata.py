@@ -7,7 +7,10 @@ from lus.tenants.scoping import unscoped
 
 
 class Command(BaseCommand):
-    help = "Hent IdP-metadata igen for alle kommuner med SAML og en metadata-URL (kør fra cron)."
+    help = (
+        "Hent IdP-metadata igen for alle kommuner med SAML og en metadata-URL "
+        "(køres dagligt af run_scheduler)."
+    )
 
     def handle(self, *args, **options) -> None:
         with unscoped("sso_refresh_metadata: every municipality's IdP metadata"):

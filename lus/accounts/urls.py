@@ -1,9 +1,0 @@
-from django.urls import path
-
-from lus.accounts import views
-
-app_name = "accounts"
-urlpatterns = [
-    path("", views.my_data_page, name="my_data"),
-    path("download/", views.my_data_download, name="my_data_download"),
-]

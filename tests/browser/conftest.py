@@ -1,5 +1,9 @@
+import threading
+
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -9,6 +13,39 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The test server on in-memory SQLite: every request thread shares the test's one
+    connection, and two pages polling at once would use it from two threads at the same time
+    (sqlite3 connections are not made for that). Requests take turns; connections stay
+    concurrent, so a page's keep-alive connection blocks nobody."""
+
+    _turn = threading.Lock()
+
+    def get_app(self):
+        app = super().get_app()
+        if not self.connections_override:
+            return app
+
+        def one_at_a_time(environ, start_response):
+            with self._turn:
+                return app(environ, start_response)
+
+        return one_at_a_time
+
+
+LiveServerThread.server_class = _OneRequestAtATime
+
+
+@pytest.fixture(autouse=True)
+def _close_browsers_after_the_test(transactional_db, browser):
+    """Pages a test opened in its own contexts (two people, a phone) are closed with the test,
+    before its data is flushed: left open, they go on polling the session's one test server
+    through the next tests' data loading."""
+    yield
+    for context in list(browser.contexts):
+        context.close()
 
 
 def pytest_collection_modifyitems(items):

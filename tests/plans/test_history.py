@@ -52,6 +52,21 @@ def test_leader_sees_own_answers_year_by_year(client, leader, years):
     assert "Delegere mere" in page and "Ikke evalueret endnu." in page
 
 
+def test_chart_coordinates_are_numbers_an_svg_reads_in_danish_too(client, leader, years):
+    """Danish formats 145.3 as "145,3", which an SVG attribute reads as two positions: the dots
+    and year labels would pile up at the left edge."""
+    import re
+
+    client.force_login(leader)
+    page = client.get(reverse("history:mine")).content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    coordinates = re.findall(r'\b(?:x|y|cx|cy|x1|x2|y1|y2)="([^"]*)"', svg)
+    assert coordinates
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates), coordinates
+    points = re.search(r'points="([^"]*)"', svg).group(1)
+    assert re.fullmatch(r"(\d+\.\d,\d+\.\d ?)+", points), points
+
+
 def test_query_count_does_not_grow_with_years(client, leader):
     version = make_version(leader.municipality)
     client.force_login(leader)

@@ -71,5 +71,33 @@ def test_the_real_list_is_the_one_the_makefile_and_ci_use():
         for line in (BASE / "deploy" / "apt-packages.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    for package in ["xmlsec1", "gettext", "libpango-1.0-0", "chromium", "poppler-utils", "qpdf"]:
+    for package in [
+        "python3-venv",
+        "xmlsec1",
+        "gettext",
+        "libpango-1.0-0",
+        "chromium",
+        "poppler-utils",
+        "qpdf",
+    ]:
         assert package in listed
+
+
+def test_a_python_without_venv_support_gets_python3_venv(tmp_path):
+    """Debian's own python3 has no ensurepip until python3-venv is installed: `make venv` would
+    stop with a message to install it by hand."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    _fake(bin_dir, "id", "echo 0")
+    _fake(bin_dir, "apt-get", f'echo "$@" >>{tmp_path}/apt.log; touch {tmp_path}/venv-ok')
+    # A python3 that imports ensurepip only once the package is "installed".
+    _fake(bin_dir, "python3", f"[ -e {tmp_path}/venv-ok ]")
+    packages = tmp_path / "packages.txt"
+    packages.write_text("python3-venv py:ensurepip\n")
+    env = {**os.environ, "PATH": f"{bin_dir}:/usr/bin:/bin", "LUS_APT_PACKAGES": str(packages)}
+    env.pop("PYTHON", None)
+    result = subprocess.run(
+        ["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    assert "install -y -qq python3-venv" in (tmp_path / "apt.log").read_text()

@@ -166,10 +166,11 @@ def test_a_leaders_leader_with_hr_rights_is_logged_as_such(conversation, leader)
 
 
 def test_every_read_of_content_by_the_other_party_is_audited_and_throttled(
-    client, conversation, leader
+    client, conversation, leader, monkeypatch
 ):
-    """The conversation view, the plan page (and its partial), the shared preparation and the
-    draft PDF each leave a row in the leader's log: one per reader, page and 10 minutes."""
+    """The conversation view, the plan page (and its partial, its poll and its event stream) and
+    the shared preparation each leave a row in the leader's log: one per reader, page and
+    10 minutes. (The draft PDF's row: tests/documents/test_views.py.)"""
     from lus.conversations.models import Conversation
 
     with unscoped("test"):
@@ -188,6 +189,20 @@ def test_every_read_of_content_by_the_other_party_is_audited_and_throttled(
         rows = AuditEvent.objects.filter(actor=leader.manager, subject=leader)
         for action in pages:
             assert rows.filter(action=action, role="leaders_leader").count() == 1, action
+    # The page's poll and its event stream read the plan too: each leaves its own row once the
+    # throttle window is past.
+    import datetime
+
+    from lus.audit import services as audit_services
+
+    monkeypatch.setattr(audit_services, "READ_THROTTLE", datetime.timedelta(0))
+    for follow in ("plans:state", "plans:stream"):
+        with tenant_scope(leader.municipality):
+            before = rows.filter(action="view_plan", role="leaders_leader").count()
+        assert client.get(reverse(follow, args=[conversation.pk])).status_code in (200, 204)
+        with tenant_scope(leader.municipality):
+            after = rows.filter(action="view_plan", role="leaders_leader").count()
+        assert after == before + 1, follow
 
 
 @pytest.mark.parametrize(

@@ -67,10 +67,13 @@ test: messages lint contracts types
 
 # Performance at national scale; NOT part of `make test` (which runs `--quick` of it).
 # Needs PostgreSQL on 127.0.0.1:5432 (BENCH_PG=postgres://user@host:port) and wrk. Databases
-# lus_bench and lus_bench_10x are generated once and reused; writes docs/performance.md.
+# lus_bench, lus_bench_10x and the two --size databases are generated once and reused; writes
+# docs/performance.md and docs/performance-size.md.
 bench: messages
 	@command -v wrk >/dev/null || { echo "Install wrk: sudo apt-get install -y wrk"; exit 1; }
 	$(PY) -m lus.bench.runner $(BENCH_ARGS)
+	@# One municipality at 2,500 and at 25,000 leaders: the HR overview's size target.
+	$(PY) -m lus.bench.runner --size --no-coedit --no-people-import $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -54,6 +54,13 @@ FULL = [
     Scale("1x", "lus_bench", 98, 25_000, 5),
     Scale("10x", "lus_bench_10x", 980, 250_000, 5, parts=2),
 ]
+# The HR overview's target is about one municipality's size. The national 10x above is ten
+# copies of the national curve, so its largest municipality is no larger than at 1x: `--size`
+# measures one municipality of 2,500 leaders (the largest at 1x) against one of 25,000.
+SIZE = [
+    Scale("1x", "lus_bench_size_1x", 1, 2_500, 5),
+    Scale("10x", "lus_bench_size_10x", 1, 25_000, 5),
+]
 # The smoke test runs both scales too (tiny: its "10x" is twice the 1x), so the side-by-side
 # servers and the 10x columns are exercised by make test.
 QUICK = [
@@ -298,7 +305,7 @@ def prepare_scale(scale: Scale, args, *, pdf_runs: int) -> dict:
     """Data, targets (with sessions), queries per request and query plans of one scale."""
     marker = ensure_data(scale)
     WORK.mkdir(exist_ok=True)
-    prep = WORK / f"targets-{scale.name}.json"
+    prep = WORK / f"targets-{scale.db}.json"
     log(f"{scale.name}: picking targets, counting queries per request")
     manage(
         scale.db,
@@ -309,7 +316,7 @@ def prepare_scale(scale: Scale, args, *, pdf_runs: int) -> dict:
     )
     data = json.loads(prep.read_text())
     endpoints = [e for e in data["endpoints"] if e["targets"]]
-    revisions = WORK / f"{scale.name}-revisions.tsv"
+    revisions = WORK / f"{scale.db}-revisions.tsv"
     # The revisions bench_prepare's own requests left (the test client saved too).
     revisions.write_text(
         "".join(
@@ -321,7 +328,7 @@ def prepare_scale(scale: Scale, args, *, pdf_runs: int) -> dict:
     )
     files = {}
     for e in endpoints:
-        files[e["key"]] = WORK / f"{scale.name}-{e['key']}.tsv"
+        files[e["key"]] = WORK / f"{scale.db}-{e['key']}.tsv"
         write_targets(files[e["key"]], e["targets"], args.conns * 4)
     return {
         "scale": scale.name,
@@ -822,6 +829,12 @@ def main(argv=None) -> int:
     ap.add_argument("--mixed-seconds", type=float, default=60)
     ap.add_argument("--targets", type=int, default=64)
     ap.add_argument("--scales", default="1x,10x")
+    ap.add_argument(
+        "--size",
+        action="store_true",
+        help="1x and 10x are one municipality of 2,500 and of 25,000 leaders (the HR overview's "
+        "target); writes docs/performance-size.md unless --out is given",
+    )
     ap.add_argument("--no-coedit", action="store_true", help="skip the co-editing figures")
     ap.add_argument(
         "--no-people-import", action="store_true", help="skip the people import's check"
@@ -830,7 +843,10 @@ def main(argv=None) -> int:
     if args.quick:
         args.workers, args.conns, args.seconds, args.warmup = 2, 2, 1, 0
         args.mixed_conns, args.mixed_seconds, args.targets = 4, 1, 8
-    scales = QUICK if args.quick else [s for s in FULL if s.name in args.scales.split(",")]
+    chosen = QUICK if args.quick else SIZE if args.size else FULL
+    scales = [s for s in chosen if args.quick or s.name in args.scales.split(",")]
+    if args.size and args.out == str(BASE / "docs" / "performance.md"):
+        args.out = str(BASE / "docs" / "performance-size.md")
     started = time.perf_counter()
     WORK.mkdir(exist_ok=True)
     # One bench at a time on this machine, whichever checkout runs it: the databases are shared.

@@ -84,3 +84,17 @@ def test_command_rejects_bad_sizes(db):
         call_command("generate_load_data", "--municipalities=5", "--leaders=4")
     with pytest.raises(CommandError):
         call_command("generate_load_data", "--part=3/2")
+
+
+def test_the_size_pair_is_one_municipality_at_the_largest_size_and_at_ten_times_it():
+    """The national 10x repeats the national curve (its largest municipality is no larger), so
+    the HR overview's size target has its own pair: one municipality as large as the national
+    largest, and one ten times that."""
+    from lus.bench.runner import SIZE
+
+    largest = municipality_sizes(98, 25_000)[0]
+    assert municipality_sizes(980, 250_000)[0] == largest
+    one, ten = SIZE
+    assert one.municipalities == ten.municipalities == 1
+    assert abs(one.leaders - largest) / largest < 0.2
+    assert municipality_sizes(1, ten.leaders) == [10 * one.leaders]

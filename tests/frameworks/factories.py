@@ -176,7 +176,15 @@ PLAN_LAYOUTS: dict[str, tuple[dict, dict]] = {
             "title": "Aftaler",
             "kind": "section_agreements",
             "continues": False,
-            "fields": ["Noter", "Aftaler", "Hvornår", "Hvem", "Ansvarlig", "Dato", "Opfølgning"],
+            "fields": [
+                "Noter",
+                "Aftaler",
+                "Hvornår",
+                "Hvem",
+                "Ansvarlig",
+                "Opfølgningsdato",
+                "Opfølgning",
+            ],
             "details": [
                 {"per": "section", "kind": "longtext"},
                 {"per": "section", "kind": "longtext", "help": "Hvad aftaler I?"},
@@ -228,18 +236,27 @@ WORLD_MANDATORY_2025 = 9
 
 
 def world_data(
-    slug: str = "testby", *, name: str = "Testby Kommune", plan: str = "items", **process
+    slug: str = "testby",
+    *,
+    name: str = "Testby Kommune",
+    plan: str = "items",
+    keywords: bool = True,
+    wheel: bool = False,
+    **process,
 ) -> dict:
     """A framework like the municipalities' (richer than :func:`neutral_data`), made for the
     tests so a municipality's fixture can change without breaking them.
 
     Sections in order: "Opgaver" (theme: 3 mandatory of 4 — two 0-5 scales and a leader's
     text — and an optional scale), "Samarbejde" (theme: 3 mandatory scales of 4), "Trivsel"
-    (theme: a mandatory 0-5 scale, free text, a choice of 3, pick-3 keywords of 5, an optional
-    scale), the organisation theme "2025-2026: Vores værdier" (2 mandatory scales, valid
-    2025-26), "Andet" (one optional text) and the plan section. Every scale is 0-5 "i meget lav
-    grad"-"i meget høj grad". ``plan`` picks one of :data:`PLAN_LAYOUTS` (with its process
-    settings); ``process`` overrides those."""
+    (theme: a mandatory 0-5 scale, free text, a choice of 3 and pick-3 keywords of 8, these four
+    answered by both parties when both prepare; then an optional scale for the leader), the
+    organisation theme "2025-2026: Vores værdier" (2 mandatory scales, valid 2025-26), "Andet"
+    (one optional text) and the plan section. Every scale is 0-5 "i meget lav grad"-"i meget
+    høj grad". ``plan`` picks one of :data:`PLAN_LAYOUTS` (with its process settings);
+    ``process`` overrides those. Without ``keywords`` Trivsel has no keywords question; with
+    ``wheel`` a fourth theme "Udvikling" (two scales) follows Trivsel, so a framework both
+    prepare is drawn as the conversation wheel (four dimensions)."""
     layout, layout_process = PLAN_LAYOUTS[plan]
     scale = {
         "type": "scale",
@@ -248,7 +265,7 @@ def world_data(
         "min_label": "i meget lav grad",
         "max_label": "i meget høj grad",
     }
-    return {
+    data = {
         "format": "lus-framework/1",
         "municipality": {"slug": slug, "name": name},
         "framework": {"name": "Spørgeramme"},
@@ -316,19 +333,31 @@ def world_data(
                         **scale,
                         "text": "Jeg trives i mit arbejde",
                         "mandatory": True,
+                        "answered_by": "both",
                         "help": "Tænk på det seneste år.",
                     },
-                    {"type": "text", "text": "Hvad giver dig energi?"},
+                    {"type": "text", "text": "Hvad giver dig energi?", "answered_by": "both"},
                     {
                         "type": "choice",
                         "text": "Hvilken rolle fylder mest?",
+                        "answered_by": "both",
                         "options": ["Driftsleder", "Udviklingsleder", "Personaleleder"],
                     },
                     {
                         "type": "keywords",
                         "text": "Vælg 3 stikord for dit år",
+                        "answered_by": "both",
                         "pick": 3,
-                        "options": ["Motivation", "Relationer", "Mod", "Ansvar", "Feedback"],
+                        "options": [
+                            "Motivation",
+                            "Relationer",
+                            "Mod",
+                            "Nærvær",
+                            "Sparring",
+                            "Økonomi",
+                            "Ledelse",
+                            "Feedback",
+                        ],
                     },
                     {**scale, "text": "Jeg har balance mellem arbejde og fritid"},
                 ],
@@ -358,6 +387,22 @@ def world_data(
         ],
         "plan": layout,
     }
+    sections = data["sections"]
+    if not keywords:
+        sections[2]["questions"] = [q for q in sections[2]["questions"] if q["type"] != "keywords"]
+    if wheel:
+        sections.insert(
+            3,
+            {
+                "title": "Udvikling",
+                "kind": "theme",
+                "questions": [
+                    {**scale, "text": "Jeg udvikler mig som leder"},
+                    {**scale, "text": "Jeg ved, hvad jeg vil lære"},
+                ],
+            },
+        )
+    return data
 
 
 def load_world(
@@ -365,6 +410,8 @@ def load_world(
     *,
     name: str = "Testby Kommune",
     plan: str = "items",
+    keywords: bool = True,
+    wheel: bool = False,
     publish: bool = True,
     **process,
 ):
@@ -379,4 +426,5 @@ def load_world(
             current = framework_current_version(municipality=municipality)
         if current is not None:
             return current
-    return framework_import(data=world_data(slug, name=name, plan=plan, **process), publish=publish)
+    data = world_data(slug, name=name, plan=plan, keywords=keywords, wheel=wheel, **process)
+    return framework_import(data=data, publish=publish)

@@ -100,12 +100,12 @@ def test_importer_is_never_deactivated_by_their_own_import(imported, hr):
 def test_apply_is_one_transaction(imported, monkeypatch):
     """A failure after the people are written (the last step: the audit row) leaves the
     municipality as it was."""
-    from lus.accounts import services
+    from lus.accounts.services import apply
 
     def failing_audit(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_import_audited", failing_audit)
+    monkeypatch.setattr(apply, "_import_audited", failing_audit)
     with pytest.raises(RuntimeError):
         people_import(municipality=imported, data=NEXT_YEAR, deactivate_missing=True)
     monkeypatch.undo()

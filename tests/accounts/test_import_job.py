@@ -154,9 +154,9 @@ def test_apply_checks_again_and_fails_when_the_municipality_changed(
 
 
 def test_apply_progress_is_reported_per_batch(haderslev, monkeypatch):
-    from lus.accounts import services
+    from lus.accounts.services import apply
 
-    monkeypatch.setattr(services, "WRITE_BATCH", 100)
+    monkeypatch.setattr(apply, "WRITE_BATCH", 100)
     seen = []
     people_import(municipality=haderslev, data=long_file(250), write_progress=seen.append)
     assert seen[-1] == 251 and seen == sorted(seen) and len(seen) >= 3

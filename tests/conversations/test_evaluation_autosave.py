@@ -1,22 +1,24 @@
 import re
 
-from django.core.management import call_command
 from django.urls import reverse
 
-from lus.accounts.models import User
-from lus.conversations.models import Conversation
+from lus.plans import services
 from lus.plans.models import PlanItemEvaluation
-from lus.tenants.scoping import unscoped
+from lus.tenants.scoping import tenant_scope, unscoped
+from tests.plans.factories import held_conversation
 
 
 def test_autosave_updates_evaluations_of_last_years_plan(client, db, settings):
     """Evaluations typed after a first (empty) autosave are updated, not refused (batched
-    save, issue 9)."""
+    save)."""
     settings.DEBUG = True
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    with unscoped("t"):
-        u = User.objects.get(username="norddjurs-leder")
-        c = Conversation.objects.filter(leader=u).order_by("-year").first()
+    last = held_conversation("items", year=2025)
+    with tenant_scope(last.municipality):
+        plan = services.plan_get_or_create(conversation=last)
+        for title in ("Sparring med økonomi", "Lederuddannelse"):
+            services.plan_item_create(plan=plan, user=last.leader, title=title)
+    c = held_conversation("items", year=2026, status="invited", leader=last.leader)
+    u = c.leader
     client.force_login(u)
     url = reverse("conversations:prepare", args=[c.pk])
     html = client.get(url, secure=True).content.decode()

@@ -1,5 +1,6 @@
-"""The municipalities' models to the letter: Randers' "Broen" section on the leader's page,
-Norddjurs' "Fælles fundament" links that HR sets, and the senior offer as the leader's choice."""
+"""The municipalities' models to the letter: Randers' "Broen" section on the leader's page and
+Norddjurs' "Fælles fundament" links that HR sets (on their shipped frameworks); the senior offer
+as the leader's choice and keywords seen by both once both picked (in the test world)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from lus.conversations.models import Conversation
 from lus.frameworks.models import ReferenceLink
 from lus.tenants.scoping import unscoped
 from tests.factories import HRFactory, LeaderFactory
-from tests.plans.factories import held_conversation
+from tests.plans.factories import held_conversation, shipped_conversation
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ BROEN = (
 
 
 def test_randers_leader_sees_the_broen_section_where_the_framework_places_it(client):
-    c = held_conversation("randers", status="invited")
+    c = shipped_conversation("randers", status="invited")
     client.force_login(c.leader)
     body = client.get(reverse("conversations:prepare", args=[c.pk])).content.decode()
     assert "Om LUS-materialet" in body
@@ -34,7 +35,7 @@ def test_randers_leader_sees_the_broen_section_where_the_framework_places_it(cli
 
 
 def test_norddjurs_faelles_fundament_links_are_set_by_hr_in_the_admin(client):
-    c = held_conversation("norddjurs", status="invited")
+    c = shipped_conversation("norddjurs", status="invited")
     hr = HRFactory(municipality=c.municipality)
     client.force_login(hr)
     response = client.post(
@@ -47,7 +48,7 @@ def test_norddjurs_faelles_fundament_links_are_set_by_hr_in_the_admin(client):
     assert '<a href="https://www.norddjurs.dk/hr-strategi" rel="noopener">HR-strategi</a>' in body
     assert "<li>Personalepolitik" in body  # no link set: plain text
     # Another municipality's link of the same name is not used.
-    other = held_conversation("randers", status="invited")
+    other = shipped_conversation("randers", status="invited")
     with unscoped("test"):
         assert ReferenceLink.objects.get().municipality_id == c.municipality_id
     assert other.municipality_id != c.municipality_id
@@ -62,7 +63,7 @@ def _senior(c, age=58):
 
 
 def test_the_senior_offer_is_the_leaders_choice_in_the_preparation(client):
-    c = held_conversation("norddjurs", status="invited")
+    c = held_conversation("prompts", status="invited")  # a senior conversation from 55
     _senior(c)
     client.force_login(c.leader)
     url = reverse("conversations:prepare", args=[c.pk])
@@ -89,7 +90,7 @@ def test_the_senior_offer_is_the_leaders_choice_in_the_preparation(client):
 
 
 def test_no_senior_offer_below_the_age(client):
-    young = held_conversation("norddjurs", status="invited")
+    young = held_conversation("prompts", status="invited")
     _senior(young, age=40)
     client.force_login(young.leader)
     body = client.get(reverse("conversations:prepare", args=[young.pk])).content.decode()
@@ -104,7 +105,7 @@ def _pick(client, c, user, labels):
     from lus.conversations.models import Preparation
     from tests.conversations.factories import questions_of
 
-    q = questions_of(c.version)["Vælg de 3 stikord, du finder særligt vigtige"]
+    q = questions_of(c.version)["Vælg 3 stikord for dit år"]
     with unscoped("test"):
         ids = dict(q.options.values_list("label", "pk"))
         role = "leader" if user == c.leader else "leaders_leader"
@@ -120,10 +121,10 @@ def _pick(client, c, user, labels):
     )
 
 
-def test_albertslund_keywords_are_seen_by_both_once_both_picked_and_told_by_mail(
+def test_keywords_are_seen_by_both_once_both_picked_and_told_by_mail(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    c = held_conversation("albertslund", status="invited")
+    c = held_conversation("section_agreements", status="invited")  # both prepare
     url = reverse("conversations:prepare", args=[c.pk])
     with django_capture_on_commit_callbacks(execute=True):
         assert _pick(client, c, c.leader, ["Motivation", "Mod", "Nærvær"]).status_code == 302

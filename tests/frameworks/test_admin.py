@@ -23,17 +23,21 @@ from lus.frameworks.services import (
 )
 from lus.tenants.scoping import tenant_scope, unscoped
 from tests.factories import HRFactory, LeaderFactory, MunicipalityFactory
-from tests.frameworks.factories import load_fixture, neutral_data
+from tests.frameworks.factories import WORLD_MANDATORY_2025, WORLD_THEME, load_world, neutral_data
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(client):
-    """Haderslev (published + a draft) and Randers (published), HR of Haderslev logged in."""
-    h = load_fixture("haderslev")
-    r = load_fixture("randers")
-    hr = HRFactory(municipality=h.municipality, username="hr-haderslev")
+    """Testby with the test world's framework (published + a draft) and Andeby with a small
+    one (published), HR of Testby logged in."""
+    h = load_world()
+    MunicipalityFactory(slug="andeby", name="Andeby Kommune")
+    foreign = neutral_data("andeby", name="Andeby Kommune")
+    foreign["sections"][0]["title"] = "Kun i Andeby"
+    r = framework_import(data=foreign, publish=True)
+    hr = HRFactory(municipality=h.municipality, username="hr-testby")
     with tenant_scope(h.municipality):
         draft = framework_version_create_draft(version=h, by=hr)
         boss = LeaderFactory(municipality=h.municipality).manager
@@ -45,7 +49,7 @@ def world(client):
     return {"h": h, "draft": draft, "r": r, "hr": hr, "r_custom": r_custom}
 
 
-def randers_objects(world):
+def foreign_objects(world):
     r = world["r"]
     with unscoped("test: foreign objects"):
         section = Section.objects.filter(version=r).first()
@@ -63,12 +67,12 @@ MODELS = ["framework", "frameworkversion", "section", "question", "teamcustomisa
 
 @pytest.mark.parametrize("model", MODELS)
 def test_hr_never_sees_another_municipality(world, client, model):
-    obj = randers_objects(world)[model]
+    obj = foreign_objects(world)[model]
     changelist = client.get(reverse(f"admin:frameworks_{model}_changelist"))
     assert changelist.status_code == 200
-    assert "Randers" not in changelist.content.decode()
-    searched = client.get(reverse(f"admin:frameworks_{model}_changelist"), {"q": "Mig som leder"})
-    assert "Mig som leder" not in searched.content.decode().split("searchbar")[-1]
+    assert "Andeby" not in changelist.content.decode()
+    searched = client.get(reverse(f"admin:frameworks_{model}_changelist"), {"q": "Kun i Andeby"})
+    assert "Kun i Andeby" not in searched.content.decode().split("searchbar")[-1]
     for view in ("change", "delete", "history"):
         response = client.get(reverse(f"admin:frameworks_{model}_{view}", args=[obj.pk]))
         assert response.status_code in (403, 404), (view, response.status_code)
@@ -101,7 +105,7 @@ def test_autocomplete_offers_only_own_objects(world, client, model, field, remot
             "section": Section,
             "framework": Framework,
         }[remote].objects.filter(pk__in=ids)
-        assert rows and all(row.municipality.slug == "haderslev" for row in rows)
+        assert rows and all(row.municipality.slug == "testby" for row in rows)
         if remote == "frameworkversion":  # only drafts can take new sections
             assert all(not row.is_published for row in rows)
 
@@ -114,7 +118,7 @@ def test_hr_edits_own_draft_question(world, client):
     data = {
         "order": q.order,
         "group": q.group,
-        "text": "Jeg understøtter den strategiske retning",
+        "text": "Jeg sætter retningen",
         "help_text": "",
         "type": "scale",
         "mandatory": "on",
@@ -131,7 +135,7 @@ def test_hr_edits_own_draft_question(world, client):
     assert response.status_code == 302, response.content.decode()[:3000]
     with tenant_scope(world["h"].municipality):
         q.refresh_from_db()
-        assert q.text == "Jeg understøtter den strategiske retning"
+        assert q.text == "Jeg sætter retningen"
         # The published version still has the original wording.
         assert Question.objects.get(section__version=world["h"], key=q.key).text.endswith(
             "i min ledelse"
@@ -233,7 +237,7 @@ def test_deleting_section_inline_with_mandatory_questions_is_refused(world, clie
                 f"sections-{i}-valid_to_year": s.valid_to_year or "",
             }
         )
-    data["sections-0-DELETE"] = "on"  # Opgaveløsning: 3 mandatory questions
+    data["sections-0-DELETE"] = "on"  # Opgaver: 3 mandatory questions
     for i, f in enumerate(fields):
         data.update(
             {
@@ -261,7 +265,7 @@ def test_deleting_section_inline_with_mandatory_questions_is_refused(world, clie
     data["walk_and_talk_allowed"] = "on"
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "Opgaveløsning" in response.content.decode()
+    assert "“Opgaver” indeholder obligatoriske spørgsmål (3)" in response.content.decode()
     assert "kan ikke slettes" in response.content.decode()
     with tenant_scope(draft.municipality):
         assert Section.objects.filter(pk=sections[0].pk).exists()
@@ -301,7 +305,7 @@ def test_actions_publish_new_draft_and_export(world, client):
     response = client.post(url, {"action": "export_json", "_selected_action": [draft.pk]})
     assert response["Content-Type"] == "application/json"
     data = json.loads(response.content)
-    assert data["municipality"]["slug"] == "haderslev"
+    assert data["municipality"]["slug"] == "testby"
     with tenant_scope(draft.municipality):
         questions = Question.objects.filter(section__version=draft).count()
     assert questions and sum(len(s["questions"]) for s in data["sections"]) == questions
@@ -338,7 +342,7 @@ def test_import_page_valid_invalid_and_foreign(world, client):
     upload = SimpleUploadedFile("r.json", json.dumps(foreign).encode(), "application/json")
     response = client.post(url, {"file": upload})
     assert response.status_code == 400
-    assert "du kan kun importere til Haderslev Kommune" in response.content.decode()
+    assert "du kan kun importere til Testby Kommune" in response.content.decode()
     with unscoped("test"):
         assert Question.objects.count() == before
     # A valid file becomes a draft of a new framework.
@@ -368,12 +372,12 @@ def test_preview_renders_framework_as_leader_sees_it(world, client, django_asser
     content = response.content.decode()
     assert response.status_code == 200
     assert content.count("<h1") == 1
-    assert "Jeg understøtter den strategiske retning i min ledelse" in content
-    assert "Vores værdier" in content and "i meget høj grad" in content
-    assert content.count("obligatorisk</span>") == 12
-    assert "Gennemgå tidligere LUS-aftaler" in content
-    response = client.get(url, {"year": 2027})
-    assert "Vores værdier" not in response.content.decode()
+    assert "Jeg sætter en klar retning i min ledelse" in content
+    assert WORLD_THEME in content and "i meget høj grad" in content
+    assert content.count("obligatorisk</span>") == WORLD_MANDATORY_2025
+    assert "Gennemgå sidste års aftaler" in content
+    response = client.get(url, {"year": 2027})  # the theme of 2025-26 is over
+    assert WORLD_THEME not in response.content.decode()
 
 
 def test_preview_query_count_is_constant_cold(world, client, django_assert_max_num_queries):

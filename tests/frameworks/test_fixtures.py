@@ -236,3 +236,42 @@ def test_each_fixture_survives_export_and_import(slug):
     assert second["sections"] == first["sections"]
     assert second["plan"] == first["plan"]
     assert second["process"] == first["process"]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_fixture_carries_a_conversation_and_its_plan(client, slug):
+    """Each shipped framework works end to end (the other tests use the test world): both
+    preparations shared, the meeting and the plan pages shown, every plan field saved."""
+    from django.urls import reverse
+
+    from lus.plans import services
+    from tests.conversations.factories import share_preparation
+    from tests.plans.factories import fields_of, shipped_conversation
+
+    c = shipped_conversation(slug, status="invited")
+    with tenant_scope(c.municipality):
+        share_preparation(c)
+        if c.version.both_prepare:
+            share_preparation(c, "leaders_leader")
+    client.force_login(c.leaders_leader)
+    for page in ("plans:conduct", "plans:plan"):
+        assert client.get(reverse(page, args=[c.pk])).status_code == 200, page
+    with tenant_scope(c.municipality):
+        plan = services.plan_get_or_create(conversation=c)
+        cells = [(f"p{f.pk}", f) for f in fields_of(c, "plan")]
+        if fields_of(c, "item"):
+            item = services.plan_item_create(plan=plan, user=c.leader)
+            cells += [(f"i{item.pk}-f{f.pk}", f) for f in fields_of(c, "item")]
+        theme = c.version.sections.filter(kind="theme").order_by("order").first()
+        cells += [(f"s{theme.pk}-f{f.pk}", f) for f in fields_of(c, "section")]
+        assert cells
+        values = {"date": "2027-03-01", "horizon": "short", "responsible": "leader"}
+        for key, field in cells:
+            outcome = services.cell_save(
+                plan=plan,
+                user=c.leader,
+                key=key,
+                base_revision=0,
+                value=values.get(field.kind, "Aftalt"),
+            )
+            assert outcome.saved, (key, field.kind)

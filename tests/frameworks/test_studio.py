@@ -18,16 +18,18 @@ from lus.frameworks.studio import (
 )
 from lus.tenants.scoping import tenant_scope
 from tests.factories import HRFactory, LeaderFactory
-from tests.frameworks.factories import load_fixture, load_neutral
+from tests.frameworks.factories import WORLD_THEME, load_neutral, load_world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(client):
-    h = load_fixture("haderslev")
-    r = load_fixture("randers")
-    hr = HRFactory(municipality=h.municipality, username="hr-haderslev")
+    """Testby with the test world's framework (published + a draft), Andeby with a small one;
+    HR of Testby logged in."""
+    h = load_world()
+    r = load_neutral("andeby", name="Andeby Kommune")
+    hr = HRFactory(municipality=h.municipality, username="hr-testby")
     with tenant_scope(h.municipality):
         draft = framework_version_create_draft(version=h, by=hr)
     client.force_login(hr)
@@ -321,6 +323,7 @@ def test_structure_operations_return_the_editor(world, client):
     draft = world["draft"]
     with tenant_scope(draft.municipality):
         trivsel = Section.objects.get(version=draft, title="Trivsel")
+        before = trivsel.questions.count()
     added = api(client, draft, op="add_question", section=trivsel.pk)
     assert added.status_code == 200
     body = added.json()
@@ -332,7 +335,7 @@ def test_structure_operations_return_the_editor(world, client):
     assert api(client, draft, op="add_section", kind="organisation_theme").status_code == 200
     with tenant_scope(draft.municipality):
         assert Section.objects.filter(version=draft, valid_from_year=2027).exists()
-        assert trivsel.questions.count() == 9
+        assert trivsel.questions.count() == before + 1  # added and duplicated, one deleted
     # a section holding mandatory questions is not deleted (Danish message)
     refused = api(client, draft, op="delete", kind="section", pk=trivsel.pk)
     assert refused.status_code == 422 and "obligatorisk" in refused.json()["error"]
@@ -371,8 +374,8 @@ def test_preview_uses_the_leaders_form_for_the_chosen_year(world, client):
     response = client.get(url, {"year": 2025})
     content = response.content.decode()
     assert response.status_code == 200 and response["X-Frame-Options"] == "SAMEORIGIN"
-    assert "Vores værdier" in content and 'class="btn-check"' in content
-    assert "Vores værdier" not in client.get(url, {"year": 2027}).content.decode()
+    assert WORLD_THEME in content and 'class="btn-check"' in content
+    assert WORLD_THEME not in client.get(url, {"year": 2027}).content.decode()
 
 
 def test_review_shows_the_diff_and_who_gets_it_then_publishes(world, client):

@@ -51,7 +51,7 @@ class Client:
 
 
 def two_clients_machine():
-    c = held_conversation("norddjurs")
+    c = held_conversation("prompts")
     field = next(f for f in fields_of(c, "plan") if f.kind == "longtext")
     key = f"p{field.pk}"
     with tenant_scope(c.municipality):

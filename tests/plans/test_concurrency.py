@@ -27,7 +27,7 @@ def test_two_concurrent_writers_lose_nothing(capsys):
             "Needs PostgreSQL: SQLite serialises whole-database writes and has no row locks, "
             "so it cannot show two writers racing (run with DATABASE_URL=postgres://...)."
         )
-    c = held_conversation("norddjurs")
+    c = held_conversation("prompts")
     municipality = c.municipality
     with tenant_scope(municipality):
         plan = services.plan_get_or_create(conversation=c)

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_scale_answers_two_apart_are_marked(client):
-    # Norddjurs: both prepare, and a scale question is answered by both.
-    c = held_conversation("norddjurs", status="invited")
+    # Both prepare (this layout's setting), and the scale questions are answered by both.
+    c = held_conversation("prompts", status="invited")
     with tenant_scope(c.municipality):
         share_preparation(c)  # the leader: the middle of each scale
         share_preparation(c, Role.LEADERS_LEADER, variant=2)  # two below it
@@ -25,7 +25,7 @@ def test_scale_answers_two_apart_are_marked(client):
 
 
 def test_nothing_is_marked_while_the_leader_has_not_shared(client):
-    c = held_conversation("norddjurs", status="invited")
+    c = held_conversation("prompts", status="invited")
     with tenant_scope(c.municipality):
         share_preparation(c, Role.LEADERS_LEADER, variant=2)
     client.force_login(c.leaders_leader)

@@ -1,4 +1,4 @@
-"""Co-editing, agreeing and reopening through the services (real municipality layouts)."""
+"""Co-editing, agreeing and reopening through the services (every plan layout)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _plan(conversation):
 
 
 def test_different_fields_merge_and_same_field_conflicts():
-    c = held_conversation("norddjurs")
+    c = held_conversation("prompts")
     keep, work, _follow = fields_of(c, "plan")
     with tenant_scope(c.municipality):
         plan = _plan(c)
@@ -53,8 +53,8 @@ def test_different_fields_merge_and_same_field_conflicts():
         assert r.saved and r.revision == 2
 
 
-def test_items_titles_activities_and_per_activity_fields_hoeje_taastrup():
-    c = held_conversation("hoeje-taastrup")
+def test_items_titles_activities_and_per_activity_fields():
+    c = held_conversation("continuing")
     with tenant_scope(c.municipality):
         plan = _plan(c)
         item = services.plan_item_create(plan=plan, user=c.leaders_leader)
@@ -90,8 +90,8 @@ def test_items_titles_activities_and_per_activity_fields_hoeje_taastrup():
             )
 
 
-def test_section_agreements_albertslund():
-    c = held_conversation("albertslund")
+def test_section_agreements():
+    c = held_conversation("section_agreements")
     _notes, agreements, *_structured = fields_of(c, "section")
     with tenant_scope(c.municipality):
         plan = _plan(c)
@@ -109,7 +109,7 @@ def test_section_agreements_albertslund():
 
 
 def test_any_edit_after_one_approval_clears_it_and_both_approvals_lock():
-    c = held_conversation("haderslev")
+    c = held_conversation("items")
     (follow,) = fields_of(c, "plan")
     with tenant_scope(c.municipality):
         plan = _plan(c)
@@ -148,13 +148,13 @@ def test_any_edit_after_one_approval_clears_it_and_both_approvals_lock():
 
 
 def test_approving_needs_a_held_conversation():
-    c = held_conversation("haderslev", status="invited")
+    c = held_conversation("items", status="invited")
     with tenant_scope(c.municipality), pytest.raises(services.PlanError):
         services.plan_approve(plan=_plan(c), user=c.leader)
 
 
 def test_reopen_needs_reason_and_is_recorded():
-    c = held_conversation("haderslev", status="plan_agreed")
+    c = held_conversation("items", status="plan_agreed")
     with tenant_scope(c.municipality):
         plan = _plan(c)
         with pytest.raises(ValidationError):
@@ -171,7 +171,7 @@ def test_reopen_needs_reason_and_is_recorded():
 
 
 def test_minutes_only_by_the_agreed_writer():
-    c = held_conversation("hoeje-taastrup", minutes_by="leaders_leader")
+    c = held_conversation("continuing", minutes_by="leaders_leader")
     with tenant_scope(c.municipality):
         plan = _plan(c)
         plan.conversation = c
@@ -184,7 +184,7 @@ def test_minutes_only_by_the_agreed_writer():
 
 
 def test_someone_outside_the_conversation_is_refused_as_not_a_party():
-    c = held_conversation("haderslev")
+    c = held_conversation("items")
     with tenant_scope(c.municipality):
         stranger = LeaderFactory(municipality=c.municipality)
         plan = _plan(c)
@@ -207,7 +207,7 @@ def test_the_services_write_their_own_audit_rows():
     from lus.audit.models import AuditEvent
     from lus.tenants.scoping import unscoped
 
-    c = held_conversation("norddjurs")  # a plan-level text field ("Det vil jeg fastholde")
+    c = held_conversation("prompts")  # a plan-level text field ("Det vil jeg fastholde")
     key = f"p{next(f for f in fields_of(c, 'plan') if f.kind == 'longtext').pk}"
     with tenant_scope(c.municipality):
         plan = _plan(c)
@@ -236,13 +236,13 @@ def test_the_services_write_their_own_audit_rows():
 
 
 def test_continuing_plan_carries_open_points_into_next_year():
-    last = held_conversation("hoeje-taastrup", year=2025)
+    last = held_conversation("continuing", year=2025)
     with tenant_scope(last.municipality):
         plan = _plan(last)
         kept = services.plan_item_create(plan=plan, user=last.leader, title="Strategisk ledelse")
         done = services.plan_item_create(plan=plan, user=last.leader, title="Budgetkursus")
         services.plan_activity_create(plan=plan, user=last.leader, item_id=kept.pk)
-    this = held_conversation("hoeje-taastrup", year=2026, leader=last.leader)
+    this = held_conversation("continuing", year=2026, leader=last.leader)
     with tenant_scope(this.municipality):
         services.evaluation_save(
             conversation=this, item_id=done.pk, text="Gennemført", status="done"
@@ -255,8 +255,8 @@ def test_continuing_plan_carries_open_points_into_next_year():
         assert PlanItem.objects.get(plan=new_plan).activities.count() == 1
 
 
-def test_start_section_norddjurs():
-    c = held_conversation("norddjurs")
+def test_start_section():
+    c = held_conversation("prompts")
     with tenant_scope(c.municipality):
         sections = list(c.version.sections.order_by("order"))
         services.conversation_set_start(conversation=c, section_id=sections[2].pk)

@@ -56,7 +56,7 @@ def _plan(c):
 
 @pytest.mark.django_db
 def test_crossing_saves_of_one_field_merge_without_asking():
-    c = held_conversation("norddjurs")
+    c = held_conversation("prompts")
     key = _text_key(c)
     with tenant_scope(c.municipality):
         plan = _plan(c)
@@ -104,7 +104,7 @@ def test_crossing_saves_of_one_field_merge_without_asking():
 
 @pytest.mark.django_db
 def test_a_resent_save_is_saved_once():
-    c = held_conversation("norddjurs")
+    c = held_conversation("prompts")
     key = _text_key(c)
     with tenant_scope(c.municipality):
         plan = _plan(c)
@@ -132,7 +132,7 @@ def test_a_resent_save_is_saved_once():
 
 @pytest.mark.django_db
 def test_merged_save_over_http_and_overlap_answers_only_the_second(client):
-    c = held_conversation("norddjurs")
+    c = held_conversation("prompts")
     key = _text_key(c)
     url = reverse("plans:save", args=[c.pk])
     client.force_login(c.leader)
@@ -163,7 +163,7 @@ def test_merged_save_over_http_and_overlap_answers_only_the_second(client):
 
 @pytest.mark.django_db
 def test_state_get_writes_nothing_but_a_throttled_audit_read(client):
-    c = held_conversation("randers")
+    c = held_conversation("actions")
     url = reverse("plans:state", args=[c.pk])
     client.force_login(c.leaders_leader)
     with unscoped("test"):
@@ -186,7 +186,7 @@ def test_state_get_writes_nothing_but_a_throttled_audit_read(client):
 
 @pytest.mark.django_db
 def test_the_stream_sends_saves_and_presence_after_the_cursor(client):
-    c = held_conversation("norddjurs")
+    c = held_conversation("prompts")
     key = _text_key(c)
     client.force_login(c.leader)
     client.get(reverse("plans:plan", args=[c.pk]))

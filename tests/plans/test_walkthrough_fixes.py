@@ -17,7 +17,7 @@ MY_LEADERS = 'class="nav-link" href="/lus/mine-ledere/">Mine ledere</a>'
 
 
 def test_my_leaders_stays_in_the_chefs_menu_on_conversation_pages(client):
-    c = held_conversation("haderslev", status="invited")
+    c = held_conversation("items", status="invited")
     pages = [
         reverse("conversations:detail", args=[c.pk]),
         reverse("plans:conduct", args=[c.pk]),
@@ -33,7 +33,7 @@ def test_my_leaders_stays_in_the_chefs_menu_on_conversation_pages(client):
 
 
 def test_a_never_booked_conversation_is_marked_held_only_when_confirmed(client):
-    c = held_conversation("haderslev", status="invited")
+    c = held_conversation("items", status="invited")
     assert c.scheduled_at is None
     client.force_login(c.leaders_leader)
     page = client.get(reverse("plans:conduct", args=[c.pk])).content.decode()
@@ -50,7 +50,7 @@ def test_a_never_booked_conversation_is_marked_held_only_when_confirmed(client):
 
 
 def test_a_booked_conversation_is_marked_held_without_a_question(client):
-    c = held_conversation("haderslev", status="invited")
+    c = held_conversation("items", status="invited")
     with unscoped("test"):
         Conversation.objects.filter(pk=c.pk).update(scheduled_at=timezone.now())
     client.force_login(c.leaders_leader)
@@ -59,19 +59,19 @@ def test_a_booked_conversation_is_marked_held_without_a_question(client):
     assert client.post(reverse("plans:hold", args=[c.pk])).status_code == 302
 
 
-def _shared_conversation(slug):
+def _shared_conversation(layout, **kw):
     from lus.tenants.scoping import tenant_scope
     from tests.conversations.factories import share_preparation
 
-    c = held_conversation(slug, status="invited")
+    c = held_conversation(layout, status="invited", **kw)
     with tenant_scope(c.municipality):
         share_preparation(c)
     c.refresh_from_db()
     return c
 
 
-def test_norddjurs_wheel_is_an_accessible_svg_with_both_answers_and_picks_the_start(client):
-    c = _shared_conversation("norddjurs")
+def test_the_wheel_is_an_accessible_svg_with_both_answers_and_picks_the_start(client):
+    c = _shared_conversation("prompts", wheel=True)  # both prepare, four themes
     client.force_login(c.leaders_leader)
     url = reverse("plans:conduct", args=[c.pk])
     body = client.get(url).content.decode()
@@ -81,30 +81,30 @@ def test_norddjurs_wheel_is_an_accessible_svg_with_both_answers_and_picks_the_st
     assert body.count('<path d="M0,0') == 4
     # The same data as a table, with both parties' short answers.
     assert 'id="wheel-table"' in body and "Samtalehjulet som tabel" in body
-    assert "Hvilken type ledelse understøtter dig bedst?" in body
+    assert "Hvilken rolle fylder mest?" in body
     # The wheel is the start picker (and the old drop-down is not shown beside it).
     assert 'id="start-section"' not in body
     with unscoped("test"):
         from lus.frameworks.models import Section
 
-        section = Section.objects.get(version=c.version, title="Kompetencer og trivsel")
+        section = Section.objects.get(version=c.version, title="Trivsel")
     response = client.post(reverse("plans:start", args=[c.pk]), {"section": str(section.pk)})
     assert response.status_code == 302
     body = client.get(url).content.decode()
-    assert "I starter med Kompetencer og trivsel." in body
-    assert 'aria-pressed="true">Kompetencer og trivsel</button>' in body
+    assert "I starter med Trivsel." in body
+    assert 'aria-pressed="true">Trivsel</button>' in body
     assert "Start her" in body
 
 
 def test_the_wheel_is_only_for_a_four_dimension_framework_both_prepare(client):
-    c = _shared_conversation("haderslev")
+    c = _shared_conversation("items")  # the leader alone prepares, three themes
     client.force_login(c.leaders_leader)
     body = client.get(reverse("plans:conduct", args=[c.pk])).content.decode()
     assert "lus-wheel" not in body
     assert 'id="start-section"' in body
 
 
-def test_albertslund_structured_agreements_feed_the_follow_ups_and_the_pdf(client):
+def test_structured_section_agreements_feed_the_follow_ups_and_the_pdf(client):
     import io
 
     from pdfminer.high_level import extract_text
@@ -115,7 +115,7 @@ def test_albertslund_structured_agreements_feed_the_follow_ups_and_the_pdf(clien
     from lus.tenants.scoping import tenant_scope
     from tests.plans.factories import fields_of
 
-    c = held_conversation("albertslund")
+    c = held_conversation("section_agreements")
     fields = {f.label: f for f in fields_of(c, "section")}
     values = {
         "Aftaler": "Ugentlig sparring med økonomi",

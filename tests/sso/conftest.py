@@ -97,10 +97,14 @@ ACCOUNTS = {
 
 
 #: Clients of the node provider whose ID tokens it rewrites (see oidc_provider/provider.js).
-ID_TOKEN_REWRITES = {
+ID_TOKEN_REWRITES: dict[str, str | dict] = {
     "lus-no-kid": "no-kid",
     "lus-foreign-key": "foreign-key",
     "lus-alg-none": "none",
+    "lus-other-audience": {"claims": {"aud": "another-client"}},
+    "lus-other-issuer": {"claims": {"iss": "https://idp.evil.test"}},
+    "lus-other-nonce": {"claims": {"nonce": "not-the-nonce-of-this-login"}},
+    "lus-expired": {"expired": True},
 }
 
 

@@ -70,7 +70,7 @@ class NodeOIDCProvider:
         redirect_uris: list[str],
         post_logout_redirect_uris: list[str],
         accounts: dict[str, dict],
-        id_token_rewrites: dict[str, str] | None = None,
+        id_token_rewrites: dict[str, str | dict] | None = None,
         signing_keys: int = 1,
     ):
         config = {

@@ -88,29 +88,43 @@ def test_oidc_login_with_email_from_userinfo(web, live_server, node_op, randers_
 
 
 @pytest.mark.parametrize(
-    ("login", "reason_text"),
+    ("login", "reason_text", "reason"),
     [
-        ("impostor", "Din e-mailadresse er ikke bekræftet"),
-        ("ukendt", "Du er ikke oprettet i LUS"),
-        ("mette", "Du hører til en anden kommune"),
-        ("gone", "Din adgang til LUS er lukket"),
+        ("impostor", "Din e-mailadresse er ikke bekræftet", "unverified"),
+        ("ukendt", "Du er ikke oprettet i LUS", "unknown"),
+        ("mette", "Du hører til en anden kommune", "other_municipality"),
+        ("gone", "Din adgang til LUS er lukket", "inactive"),
     ],
 )
 def test_oidc_refusals(
-    web, live_server, node_op, randers_oidc, rasmus, mette, login, reason_text, randers
+    web,
+    live_server,
+    node_op,
+    randers_oidc,
+    rasmus,
+    mette,
+    login,
+    reason_text,
+    reason,
+    randers,
+    caplog,
 ):
     UserFactory(municipality=randers, username="gone", email="gone@randers.dk", is_active=False)
     page = oidc_login(web, live_server, node_op, login)
-    assert page.status_code == 403
-    assert reason_text in page.text and "Du er ikke blevet logget ind i LUS" in page.text
+    assert_refused(page, caplog, title=reason_text, reason=reason, logged="")
     assert "Log ud" not in whoami(web, live_server)
 
 
 def test_oidc_cancel_at_the_idp(web, live_server, node_op, randers_oidc, caplog):
     start = web.get(f"{live_server.url}/sso/randers/oidc/login/", allow_redirects=False)
     page = node_op.abort(web, start.headers["Location"])
-    assert page.status_code == 403 and "Login blev ikke gennemført" in page.text
-    assert "access_denied" in caplog.text and "End-User aborted interaction" in caplog.text
+    assert_refused(
+        page,
+        caplog,
+        title="Login blev ikke gennemført",
+        reason="idp_error",
+        logged="IdP error 'access_denied': 'End-User aborted interaction'",
+    )
 
 
 def test_oidc_id_token_without_kid_from_a_single_key_idp_logs_in(
@@ -130,9 +144,13 @@ def test_oidc_id_token_without_kid_from_a_single_key_idp_logs_in(
     [
         ("lus-alg-none", "ID token algorithm 'none' refused"),
         ("lus-foreign-key", "Signature verification failed"),
+        ("lus-other-audience", "Audience doesn't match"),
+        ("lus-other-issuer", "Invalid issuer"),
+        ("lus-other-nonce", "JWT Nonce verification failed"),
+        ("lus-expired", "Signature has expired"),
     ],
 )
-def test_oidc_unsigned_or_falsely_signed_id_token_is_refused(
+def test_oidc_unsigned_falsely_signed_or_invalid_id_token_is_refused(
     web, live_server, node_op, randers, rasmus, caplog, client_id, logged
 ):
     oidc_setup(randers, node_op, client_id)
@@ -352,20 +370,20 @@ def test_saml_replay_is_refused(web, live_server, saml_idp, haderslev_saml, mett
 
 
 @pytest.mark.parametrize(
-    ("mail", "reason_text"),
+    ("mail", "reason_text", "reason"),
     [
-        ("ny@haderslev.dk", "Du er ikke oprettet i LUS"),
-        ("rasmus@randers.dk", "Du hører til en anden kommune"),
-        ("gone@haderslev.dk", "Din adgang til LUS er lukket"),
+        ("ny@haderslev.dk", "Du er ikke oprettet i LUS", "unknown"),
+        ("rasmus@randers.dk", "Du hører til en anden kommune", "other_municipality"),
+        ("gone@haderslev.dk", "Din adgang til LUS er lukket", "inactive"),
     ],
 )
 def test_saml_refusals(
-    web, live_server, saml_idp, haderslev_saml, rasmus, haderslev, mail, reason_text
+    web, live_server, saml_idp, haderslev_saml, rasmus, haderslev, mail, reason_text, reason, caplog
 ):
     UserFactory(municipality=haderslev, username="gone", email="gone@haderslev.dk", is_active=False)
     saml_idp.user = {"name_id": "x", "attributes": {"mail": [mail]}}
     page = saml_post(web, saml_start(web, live_server))
-    assert page.status_code == 403 and reason_text in page.text
+    assert_refused(page, caplog, title=reason_text, reason=reason, logged="")
 
 
 @pytest.fixture
@@ -439,7 +457,25 @@ def test_saml_bad_responses_are_refused(
     assert "Log ud" not in whoami(web, live_server)
 
 
-def test_saml_sha1_idp_is_refused(web, live_server, haderslev, idp_keys, settings, mette):
+@pytest.mark.parametrize(
+    ("body", "status", "logged"),
+    [
+        ("", 400, "empty SAML body"),
+        ("not base64!", 400, "SAMLResponse not base64"),
+        ("PHg+", 403, "not XML"),  # "<x>"
+        ("PHgvPg==", 403, "SAML response"),  # "<x/>": XML, but no SAML response
+    ],
+)
+def test_saml_garbage_posted_by_the_idp_is_refused(
+    web, live_server, saml_idp, haderslev_saml, caplog, body, status, logged
+):
+    action, _fields = saml_start(web, live_server)
+    page = web.post(action, data={"SAMLResponse": body})
+    title = "Login kunne ikke bekræftes"
+    assert_refused(page, caplog, title=title, reason="invalid", logged=logged, status=status)
+
+
+def test_saml_sha1_idp_is_refused(web, live_server, haderslev, idp_keys, settings, mette, caplog):
     from lus.sso.services import saml_metadata_refresh
 
     settings.LUS_BASE_URL = live_server.url
@@ -462,7 +498,8 @@ def test_saml_sha1_idp_is_refused(web, live_server, haderslev, idp_keys, setting
         page = saml_post(web, saml_start(web, live_server))
     finally:
         old.stop()
-    assert page.status_code == 403 and "Login kunne ikke bekræftes" in page.text
+    title = "Login kunne ikke bekræftes"
+    assert_refused(page, caplog, title=title, reason="invalid", logged="rsa-sha1 refused")
 
 
 def test_providers_of_the_world_are_untouched(randers_oidc):

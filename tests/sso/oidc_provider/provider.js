@@ -11,6 +11,8 @@
 //   "no-kid"      the header without `kid`, signed again with the provider's own key
 //   "foreign-key" the header without `kid`, signed with a key the JWKS does not have
 //   "none"        `alg: none` and no signature
+//   {"claims": {...}, "expired": true}  claims replaced (or the token expired ten minutes
+//                 ago), signed again with the provider's key and `kid`
 // signing_keys: 2 publishes a second RSA key in the JWKS (tokens are signed with the first).
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -42,9 +44,16 @@ const client = (clientId) => ({
 const base64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 function rewriteIdToken(token, mode) {
-  const [encodedHeader, payload] = token.split('.');
+  const [encodedHeader, encodedPayload] = token.split('.');
   const { kid, ...header } = JSON.parse(Buffer.from(encodedHeader, 'base64url'));
-  if (mode === 'none') return `${base64url({ ...header, alg: 'none' })}.${payload}.`;
+  if (mode === 'none') return `${base64url({ ...header, alg: 'none' })}.${encodedPayload}.`;
+  let payload = encodedPayload;
+  if (typeof mode === 'object') { // claims changed; its kid and the provider's key kept
+    const claims = { ...JSON.parse(Buffer.from(encodedPayload, 'base64url')), ...mode.claims };
+    if (mode.expired) Object.assign(claims, { iat: claims.iat - 900, exp: claims.iat - 600 });
+    payload = base64url(claims);
+    header.kid = kid;
+  }
   const signingKey = mode === 'foreign-key' ? rsaKey() : privateKeys[0];
   const input = `${base64url(header)}.${payload}`;
   return `${input}.${sign('sha256', Buffer.from(input), signingKey).toString('base64url')}`;

@@ -4,6 +4,7 @@ browser against LUS' live server; every answer checked is what the person would 
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 
@@ -422,6 +423,30 @@ def test_saml_signature_wrapping_is_refused(
         logged=WRAPPING_FOUND[attack],
     )
     assert "Log ud" not in whoami(web, live_server)
+
+
+@pytest.mark.parametrize("attack", [a for a in WRAPPING_ATTACKS if a != "same ID"])
+def test_saml_wrapped_responses_keep_a_valid_signature(idp, sp, idp_keys, attack):
+    """The control for the wrapping tests: in each wrapped response xmlsec1 still finds the
+    genuine assertion validly signed, so LUS refuses them for the wrapping, not for XML
+    the string surgery broke. ("same ID" is left out: two elements share the ID.)"""
+    encoded = idp.response(
+        in_response_to="id-1",
+        acs=sp["acs"],
+        audience=sp["entity_id"],
+        name_id="mette-pid",
+        attributes={"mail": ["mette@haderslev.dk"]},
+    )
+    xml = base64.b64decode(encoded).decode()
+    signed_id = re.search(r'<\w+:Assertion\b[^>]*\bID="([^"]+)"', xml).group(1)
+    wrapped = wrap_signature(xml, attack=attack, name_id="boss-pid", mail="boss@haderslev.dk")
+    assert "boss@haderslev.dk" in wrapped and wrapped.count(signed_id) >= 2
+    assert idp.server.sec.verify_signature(
+        wrapped,
+        cert_file=str(idp_keys[1]),
+        node_name="urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+        node_id=signed_id,
+    )
 
 
 @pytest.mark.parametrize(

@@ -96,17 +96,43 @@ ACCOUNTS = {
 }
 
 
-@pytest.fixture(scope="session")
-def node_op(live_server):
+#: Clients of the node provider whose ID tokens it rewrites (see oidc_provider/provider.js).
+ID_TOKEN_REWRITES: dict[str, str | dict] = {
+    "lus-no-kid": "no-kid",
+    "lus-foreign-key": "foreign-key",
+    "lus-alg-none": "none",
+    "lus-other-audience": {"claims": {"aud": "another-client"}},
+    "lus-other-issuer": {"claims": {"iss": "https://idp.evil.test"}},
+    "lus-other-nonce": {"claims": {"nonce": "not-the-nonce-of-this-login"}},
+    "lus-expired": {"expired": True},
+}
+
+
+def start_node_op(live_server, **options) -> NodeOIDCProvider:
     why = node_missing()
     if why:
         pytest.skip(why)
     npm_ci()
-    op = NodeOIDCProvider(
+    return NodeOIDCProvider(
         redirect_uris=[f"{live_server.url}/sso/randers/oidc/callback/"],
         post_logout_redirect_uris=[f"{live_server.url}/login/"],
         accounts=ACCOUNTS,
+        id_token_rewrites=ID_TOKEN_REWRITES,
+        **options,
     )
+
+
+@pytest.fixture(scope="session")
+def node_op(live_server):
+    op = start_node_op(live_server)
+    yield op
+    op.stop()
+
+
+@pytest.fixture(scope="module")
+def node_op_two_keys(live_server):
+    """A second node provider whose JWKS holds two keys (an IdP rolling its keys over)."""
+    op = start_node_op(live_server, signing_keys=2)
     yield op
     op.stop()
 

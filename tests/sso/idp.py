@@ -72,6 +72,7 @@ class TestSamlIdP:
         sso_url=IDP_SSO,
         signing_algorithm=xmldsig.SIG_RSA_SHA256,
         digest_algorithm=xmldsig.DIGEST_SHA256,
+        lifetime: dict | None = None,
     ):
         self.entity_id = entity_id
         config = {
@@ -88,7 +89,7 @@ class TestSamlIdP:
                     },
                     "policy": {
                         "default": {
-                            "lifetime": {"minutes": 5},
+                            "lifetime": lifetime or {"minutes": 5},
                             "attribute_restrictions": None,
                             "name_form": NAME_FORMAT_URI,
                         }

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import html
 import json
@@ -55,7 +56,10 @@ def npm_ci() -> None:
 
 
 class NodeOIDCProvider:
-    """node-oidc-provider as a child process; ``accounts`` maps a login name to its claims."""
+    """node-oidc-provider as a child process; ``accounts`` maps a login name to its claims.
+
+    ``id_token_rewrites`` adds clients whose ID tokens the provider rewrites (no ``kid``,
+    ``alg: none``, another key: see provider.js); ``signing_keys=2`` publishes two keys."""
 
     client_id = "lus"
     client_secret = "lus-secret-for-tests-only-0123456789"
@@ -66,6 +70,8 @@ class NodeOIDCProvider:
         redirect_uris: list[str],
         post_logout_redirect_uris: list[str],
         accounts: dict[str, dict],
+        id_token_rewrites: dict[str, str | dict] | None = None,
+        signing_keys: int = 1,
     ):
         config = {
             "client_id": self.client_id,
@@ -73,6 +79,8 @@ class NodeOIDCProvider:
             "redirect_uris": redirect_uris,
             "post_logout_redirect_uris": post_logout_redirect_uris,
             "accounts": accounts,
+            "id_token_rewrites": id_token_rewrites or {},
+            "signing_keys": signing_keys,
         }
         self.process = subprocess.Popen(
             ["node", "provider.js"],
@@ -161,6 +169,11 @@ class HTTPSamlIdP:
         )
         self.user: dict = {}  # {"name_id": ..., "attributes": {...}}
         self.logout_requests: list = []  # LogoutRequests received from LUS
+        self.sp_metadata = ""
+        # What a broken or hostile IdP would answer (tests set these):
+        self.answer_as: TestSamlIdP | None = None  # another key or entity ID answers instead
+        self.response_options: dict = {}  # e.g. {"sign": False, "audience": "..."}
+        self.rewrite = None  # callable: the response XML (str) -> the XML posted to LUS
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -172,17 +185,26 @@ class HTTPSamlIdP:
         """Upload LUS' SP metadata, as its administrator would (fetched from its address)."""
         response = requests.get(sp_metadata_url, timeout=10)
         response.raise_for_status()
-        self.idp = TestSamlIdP(
-            self.key_pair,
-            response.text,
-            entity_id=self.entity_id,
+        self.sp_metadata = response.text
+        self.idp = self.impostor(self.key_pair)
+
+    def impostor(self, key_pair, *, entity_id: str = "", **algorithms) -> TestSamlIdP:
+        """This IdP's entity ID (or another), its SP registration, but ``key_pair``'s key."""
+        return TestSamlIdP(
+            key_pair,
+            self.sp_metadata,
+            entity_id=entity_id or self.entity_id,
             sso_url=self.sso_url,
-            **self.algorithms,
+            **{**self.algorithms, **algorithms},
         )
 
-    def initiate_logout(self, *, sls: str, audience: str, name_id: str) -> str:
-        """The address of a signed IdP-initiated LogoutRequest to LUS."""
-        return sls + "?" + self.idp.logout_query(sls=sls, audience=audience, name_id=name_id)
+    def initiate_logout(
+        self, *, sls: str, audience: str, name_id: str, signer: TestSamlIdP | None = None, **kw
+    ) -> str:
+        """The address of a signed IdP-initiated LogoutRequest to LUS (signed by ``signer``
+        if given, e.g. an ``impostor``)."""
+        query = (signer or self.idp).logout_query(sls=sls, audience=audience, name_id=name_id, **kw)
+        return sls + "?" + query
 
     # --- WSGI ----------------------------------------------------------------------------------
     def _app(self, environ, start_response):
@@ -206,13 +228,18 @@ class HTTPSamlIdP:
     def _login(self, start_response, query):
         request = self.idp.server.parse_authn_request(query["SAMLRequest"], BINDING_HTTP_REDIRECT)
         message = request.message
-        encoded = self.idp.response(
-            in_response_to=message.id,
-            acs=message.assertion_consumer_service_url,
-            audience=message.issuer.text,
-            name_id=self.user["name_id"],
-            attributes=self.user.get("attributes", {}),
-        )
+        options = {
+            "in_response_to": message.id,
+            "acs": message.assertion_consumer_service_url,
+            "audience": message.issuer.text,
+            "name_id": self.user["name_id"],
+            "attributes": self.user.get("attributes", {}),
+            **self.response_options,
+        }
+        encoded = (self.answer_as or self.idp).response(**options)
+        if self.rewrite is not None:
+            xml = self.rewrite(base64.b64decode(encoded).decode())
+            encoded = base64.b64encode(xml.encode()).decode()
         page = (
             f'<form method="post" action="{html.escape(message.assertion_consumer_service_url)}">'
             f'<input type="hidden" name="SAMLResponse" value="{encoded}">'
@@ -237,6 +264,53 @@ class HTTPSamlIdP:
         )
         location = dict(info["headers"])["Location"]
         return self._answer(start_response, "302 Found", "", headers=[("Location", location)])
+
+
+# --- XML signature wrapping -----------------------------------------------------------------------
+#: Where a forged, unsigned assertion goes and where the genuine signed one is hidden.
+WRAPPING_ATTACKS = {
+    # the forged assertion next to the signed one (which comes second)
+    "two assertions": dict(signature=False, same_id=False, hide="after"),
+    # the signed one moved into the Response's <Extensions>, the forged one in its place
+    "signed one in Extensions": dict(signature=False, same_id=False, hide="extensions"),
+    # ... with the genuine <Signature> copied into the forged assertion (its reference
+    # still points at the hidden signed one, so the digest checks out)
+    "signature copied": dict(signature=True, same_id=False, hide="extensions"),
+    # ... and the forged assertion carrying the signed one's ID as well
+    "same ID": dict(signature=True, same_id=True, hide="extensions"),
+    # the signed one inside the forged one's <Advice>
+    "signed one in Advice": dict(signature=False, same_id=False, hide="advice"),
+}
+
+
+def wrap_signature(xml: str, *, attack: str, name_id: str, mail: str) -> str:
+    """A signed response with an unsigned assertion for someone else (``name_id``, ``mail``)
+    wrapped around it, as an attacker holding their own valid response would (XSW). The
+    signed assertion's bytes are kept exactly, so its own signature stays valid."""
+    how = WRAPPING_ATTACKS[attack]
+    signed = re.search(r"<(\w+):Assertion\b.*?</\1:Assertion>", xml, re.S)
+    saml_ns, body = signed.group(1), signed.group(0)
+    forged = re.sub(r">[^<]*</(\w+):NameID>", rf">{name_id}</\1:NameID>", body, count=1)
+    forged = re.sub(r"(<\w+:AttributeValue\b[^>]*>)[^<]*<", rf"\g<1>{mail}<", forged)
+    if not how["signature"]:
+        forged = re.sub(r"<(\w+):Signature\b.*?</\1:Signature>", "", forged, flags=re.S)
+    if not how["same_id"]:
+        forged = re.sub(r'\bID="[^"]+"', 'ID="id-forged-0123456789"', forged, count=1)
+    if how["hide"] == "after":
+        return xml.replace(body, forged + body)
+    if how["hide"] == "advice":
+        forged = re.sub(
+            rf"(<{saml_ns}:AuthnStatement\b)",
+            lambda m: f"<{saml_ns}:Advice>{body}</{saml_ns}:Advice>" + m.group(1),
+            forged,
+            count=1,
+        )
+        return xml.replace(body, forged)
+    protocol_ns = re.match(r"(?:<\?xml[^>]*>\s*)?<(\w+):Response\b", xml).group(1)
+    extensions = f"<{protocol_ns}:Extensions>{body}</{protocol_ns}:Extensions>"
+    xml = xml.replace(body, forged)
+    # <Extensions> comes right after the Response's <Issuer> (and <Signature>, none here)
+    return re.sub(r"(</\w+:Issuer>)", lambda m: m.group(1) + extensions, xml, count=1)
 
 
 def form_of(page: requests.Response) -> tuple[str, dict[str, str]]:

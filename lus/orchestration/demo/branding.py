@@ -13,13 +13,14 @@ from django.core.files.base import ContentFile
 from lus.tenants.branding import process_logo, validate_brand_colour
 from lus.tenants.models import Municipality, MunicipalityLogo
 
-#: Calm colours that carry white text at WCAG AA (checked on load), one per municipality.
+#: Calm colours that carry white text at WCAG AA (checked on load), one per municipality, and
+#: apart from the colours that carry meaning (done, attention, error).
 COLOURS = {
-    "haderslev": "#1d5c8c",
-    "randers": "#8a2c3b",
-    "norddjurs": "#2f6b3a",
-    "albertslund": "#5a3d8a",
-    "hoeje-taastrup": "#00636b",
+    "haderslev": "#1d5c8c",  # blue
+    "randers": "#7b2d5f",  # plum (not red: a red focus ring would read as an error)
+    "norddjurs": "#00636b",  # teal (not green: green marks what is done)
+    "albertslund": "#4b3f8f",  # violet
+    "hoeje-taastrup": "#3f4d63",  # slate
 }
 INK = (31, 35, 40, 255)
 HEIGHT = 96  # shown 32 px high: sharp on screens with three device pixels per CSS pixel

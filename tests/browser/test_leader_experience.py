@@ -19,6 +19,19 @@ COUNT = re.compile(r"^(\d+) af (\d+)$")
 WITH_SCALES = {"haderslev", "norddjurs"}
 #: The frameworks with mandatory questions.
 WITH_MANDATORY = {"haderslev", "randers"}
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def _axe(page) -> None:
+    """No serious or critical WCAG 2.1 AA violation, in the municipality's own colours."""
+    page.add_script_tag(url="/static/vendor/axe/axe.min.js")
+    result = page.evaluate("async (opts) => await axe.run(document, opts)", AXE_OPTIONS)
+    bad = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+    assert not bad, bad
 
 
 def _count(locator) -> tuple[int, int]:
@@ -99,6 +112,7 @@ def _prepare(page, slug: str) -> str:
     assert box is not None and 0 <= box["y"] < 100, box
     question.evaluate("el => el.scrollIntoView({block: 'center'})")
     page.screenshot(path=str(SCREENSHOTS / f"preparation-overview-{slug}.png"))
+    _axe(page)
     return total_line.inner_text().removesuffix(" spørgsmål besvaret").strip()
 
 
@@ -113,6 +127,10 @@ def _phone(page, slug: str) -> None:
         "static"
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The municipality's mark and the menu button share one line in the header.
+    brand = page.locator(".navbar-brand").bounding_box()
+    toggler = page.locator(".navbar-toggler").bounding_box()
+    assert brand and toggler and abs(brand["y"] - toggler["y"]) < 24, (brand, toggler)
     toc.evaluate("el => el.scrollIntoView({block: 'start'})")
     page.evaluate("window.scrollBy(0, -16)")
     box = toc.bounding_box()
@@ -171,6 +189,7 @@ def _history(page, live_server, login, slug: str) -> None:
         expect(steps.first).to_contain_text(first_year)
         expect(steps.last).to_contain_text(re.compile(r"Ved LUS \d{4}: Nået"))
     page.screenshot(path=str(SCREENSHOTS / f"history-{slug}.png"), full_page=True)
+    _axe(page)
 
 
 @pytest.fixture

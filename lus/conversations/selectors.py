@@ -37,6 +37,11 @@ class SectionView:
     def questions(self) -> list[Question]:
         return [q for g in self.groups for q in g.questions]
 
+    @property
+    def has_answerable(self) -> bool:
+        """Whether there is anything to answer (not only text to read)."""
+        return any(q.is_answerable for q in self.questions)
+
 
 def conversations_for_user(user):
     return Conversation.objects.select_related(

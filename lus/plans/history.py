@@ -1,5 +1,6 @@
 """A leader's development over the years: their own scale answers per theme, year by year, and
-the development points of earlier plans with how they went. Read by the leader, and by the
+the development points of earlier plans with how they went (a point carried over in a continuing
+plan as one thread). Read by the leader, and by the
 leader's leader for the conversations they held themselves (content belongs to the two
 parties of each conversation, so a new leader's leader does not see the earlier ones).
 Four queries, whatever the number of years and questions."""
@@ -67,10 +68,50 @@ class Theme:
 
 
 @dataclass
+class Step:
+    """One year of a development point: the plan it was in and how it went at the next LUS."""
+
+    year: int
+    evaluations: list[PlanItemEvaluation]
+
+
+@dataclass
+class Thread:
+    """A development point from the year it was added to its newest plan: a point carried
+    over in a continuing plan (Høje-Taastrup) is one thread, not one card per year."""
+
+    title: str
+    year: int
+    steps: list[Step]
+
+    @property
+    def continued(self) -> bool:
+        return len(self.steps) > 1
+
+
+@dataclass
 class History:
     years: list[int]
     themes: list[Theme]
-    points: list[PlanItem]
+    points: list[Thread]
+
+
+def _threads(items: list[PlanItem]) -> list[Thread]:
+    """Chains the carried-over points (newest plan first, as ``items`` come) into threads;
+    a link to a plan the viewer may not see simply ends the thread there."""
+    by_pk = {item.pk: item for item in items}
+    carried = {item.continues_id for item in items if item.continues_id in by_pk}
+    threads = []
+    for newest in items:
+        if newest.pk in carried:
+            continue  # shown in the thread of the point that continues it
+        chain = [newest]
+        while chain[-1].continues_id in by_pk:
+            chain.append(by_pk[chain[-1].continues_id])
+        chain.reverse()
+        steps = [Step(item.plan.conversation.year, list(item.evaluations.all())) for item in chain]
+        threads.append(Thread(newest.title, chain[0].year, steps))
+    return threads
 
 
 def _y(value: float, low: int, high: int) -> float:
@@ -128,7 +169,7 @@ def development_history(*, leader, viewer) -> History:
     evaluations = PlanItemEvaluation.objects.filter(
         conversation_id__in=list(conv_years)
     ).select_related("conversation")
-    points = list(
+    items = list(
         PlanItem.objects.filter(plan__conversation_id__in=list(conv_years))
         .select_related("plan__conversation")
         .prefetch_related(
@@ -136,4 +177,4 @@ def development_history(*, leader, viewer) -> History:
         )
         .order_by("-plan__conversation__year", "order", "pk")
     )
-    return History(years=years, themes=result, points=points)
+    return History(years=years, themes=result, points=_threads(items))

@@ -74,6 +74,16 @@ class PlanItem(TenantOwned):
     title = models.CharField(_("development point"), max_length=300)
     # For continuing plans: the year the item was added.
     year = models.PositiveSmallIntegerField(_("year"))
+    # For continuing plans: the point in the previous year's plan this one was carried over
+    # from, so the history can show one point as one thread across the years.
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("continues"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )

@@ -27,6 +27,8 @@
       const item = toc.querySelector('[data-toc-section="' + section.dataset.section + '"]');
       if (!item) return;
       const questions = section.querySelectorAll(".lus-question");
+      // A section with only text to read has nothing to count (the server says so).
+      if (!questions.length) return;
       let answeredHere = 0;
       let open = 0;
       questions.forEach(function (q) {

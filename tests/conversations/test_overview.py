@@ -90,3 +90,29 @@ def test_preparation_query_count_does_not_grow_with_earlier_years(client, leader
             assert client.get(url).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1] <= 12, counts
+
+
+@pytest.mark.django_db
+def test_a_section_with_only_text_to_read_says_so_instead_of_0_of_0(client):
+    """Randers opens with a section about the material (no questions): the overview says it
+    is there to read, not "0 af 0"."""
+    from tests.plans.factories import held_conversation
+
+    conv = held_conversation("randers", status="invited")
+    client.force_login(conv.leader)
+    page = client.get(reverse("conversations:prepare", args=[conv.pk])).content.decode()
+    toc = page[page.index('id="progress"') : page.index("</details>", page.index('id="progress"'))]
+    assert "Om LUS-materialet" in toc and "til læsning" in toc
+    assert "0 af 0" not in toc
+    assert "0 af 1" in toc  # the sections with a question still count
+
+
+@pytest.mark.django_db
+def test_summary_leaves_out_a_section_with_nothing_to_answer(client):
+    from tests.plans.factories import held_conversation
+
+    conv = held_conversation("randers", status="invited")
+    client.force_login(conv.leader)
+    page = client.get(reverse("conversations:summary", args=[conv.pk])).content.decode()
+    assert "Om LUS-materialet" not in page
+    assert "Mig som leder" in page

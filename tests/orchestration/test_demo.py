@@ -80,3 +80,28 @@ def test_hoeje_taastrup_demo_leader_prepares_from_the_leadership_evaluation(db, 
     body = client.get(reverse("conversations:prepare", args=[conv.pk])).content.decode()
     assert "Ledelsesevaluering" in body
     assert "Feedback og anerkendelse" in body
+
+
+def test_demo_municipalities_have_their_own_colour_and_a_neutral_mark(db, client):
+    """Each demo municipality is recognisable (its colour, a mark with its name) and the
+    colour passes the same contrast rule as HR's choice in the admin."""
+    from lus.orchestration.demo.branding import demo_load_branding
+    from lus.tenants.branding import MIN_CONTRAST, contrast_with_white
+
+    municipalities = [
+        Municipality.objects.create(slug=spec.slug, name=spec.name) for spec in MUNICIPALITIES
+    ]
+    demo_load_branding(municipalities)
+    demo_load_branding(municipalities)  # idempotent
+    colours = set()
+    for municipality in municipalities:
+        municipality.refresh_from_db()
+        municipality.full_clean()
+        assert contrast_with_white(municipality.brand_colour) >= MIN_CONTRAST
+        colours.add(municipality.brand_colour)
+        logo = client.get(reverse("municipality_logo", args=[municipality.slug]))
+        assert logo["Content-Type"] == "image/png"
+        assert b"".join(logo)[:8] == b"\x89PNG\r\n\x1a\n"
+        theme = client.get(reverse("municipality_theme", args=[municipality.slug]))
+        assert f"--lus-primary:{municipality.brand_colour}" in theme.content.decode()
+    assert len(colours) == 5

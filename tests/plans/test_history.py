@@ -3,6 +3,7 @@ development points and how they went; the leader's leader sees only what they we
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -115,3 +116,83 @@ def test_nobody_else_sees_a_leaders_history(client, leader, years, who):
     }[who]()
     client.force_login(person)
     assert client.get(reverse("history:leader", args=[leader.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_continuing_point_is_one_thread_with_each_years_evaluation():
+    """Høje-Taastrup keeps one plan: a point still open is carried into next year's plan. The
+    history shows it once, with how it went at each LUS in order, not as a card per year."""
+    from lus.plans import services
+    from lus.plans.models import PlanItem
+    from tests.plans.factories import held_conversation
+
+    first = held_conversation("hoeje-taastrup", year=2024)
+    leader = first.leader
+    with tenant_scope(first.municipality):
+        plan = services.plan_get_or_create(conversation=first)
+        kept = services.plan_item_create(plan=plan, user=leader, title="Strategisk ledelse")
+        done = services.plan_item_create(plan=plan, user=leader, title="Budgetkursus")
+    second = held_conversation("hoeje-taastrup", year=2025, leader=leader)
+    with tenant_scope(second.municipality):
+        services.evaluation_save(
+            conversation=second, item_id=kept.pk, text="Godt i gang", status="in_progress"
+        )
+        services.evaluation_save(
+            conversation=second, item_id=done.pk, text="Gennemført", status="done"
+        )
+        carried = services.plan_get_or_create(conversation=second).items.get()
+    third = held_conversation("hoeje-taastrup", year=2026, leader=leader)
+    with tenant_scope(third.municipality):
+        services.evaluation_save(
+            conversation=third, item_id=carried.pk, text="Mål nået", status="done"
+        )
+        services.plan_get_or_create(conversation=third)
+
+    with unscoped("test"):
+        assert carried.continues_id == kept.pk
+        # Done at the 2026 LUS: nothing is carried into 2026's plan.
+        assert not PlanItem.objects.filter(plan__conversation=third).exists()
+
+    client = Client()
+    client.force_login(leader)
+    page = client.get(reverse("history:mine")).content.decode()
+    assert page.count("Strategisk ledelse") == 1
+    thread = page[page.index("Strategisk ledelse") : page.index("</li>\n  \n    <li")]
+    assert "fortløbende plan" in thread
+    assert thread.index("I planen for 2024") < thread.index("Ved LUS 2025:")
+    assert thread.index("Ved LUS 2025:") < thread.index("I planen for 2025")
+    assert thread.index("I planen for 2025") < thread.index("Ved LUS 2026:")
+    dash = "\N{EN DASH}"
+    assert f"I gang {dash} Godt i gang" in thread and f"Nået {dash} Mål nået" in thread
+    assert page.count("Budgetkursus") == 1 and f"Nået {dash} Gennemført" in page
+
+
+@pytest.mark.django_db
+def test_points_carried_before_the_link_existed_are_linked_by_the_migration():
+    from django.apps import apps
+
+    from lus.plans import services
+    from lus.plans.models import PlanItem
+    from tests.plans.factories import held_conversation
+
+    first = held_conversation("hoeje-taastrup", year=2025)
+    with tenant_scope(first.municipality):
+        plan = services.plan_get_or_create(conversation=first)
+        kept = services.plan_item_create(plan=plan, user=first.leader, title="Strategisk ledelse")
+    second = held_conversation("hoeje-taastrup", year=2026, leader=first.leader)
+    with tenant_scope(second.municipality):
+        carried = services.plan_get_or_create(conversation=second).items.get()
+        added = services.plan_item_create(
+            plan=carried.plan, user=first.leader, title="Strategisk ledelse"
+        )
+    with unscoped("test"):
+        PlanItem.objects.filter(pk=carried.pk).update(continues=None)
+        migration = __import__(
+            "lus.plans.migrations.0007_planitem_continues", fromlist=["link_carried_points"]
+        )
+        migration.link_carried_points(apps, None)
+        carried.refresh_from_db()
+        added.refresh_from_db()
+    assert carried.continues_id == kept.pk
+    # Added this year (not carried), though it has the same title.
+    assert added.continues_id is None

@@ -1,6 +1,6 @@
-"""Demo data (``manage.py demo``): the five municipalities and a small organisation in each,
-then each municipality's framework, conversations, preparation inputs, documents and rounds
-(the modules beside this one, loaded in that order).
+"""Demo data (``manage.py demo``): the five municipalities (with a colour and a neutral mark as
+logo) and a small organisation in each, then each municipality's framework, conversations,
+preparation inputs, documents and rounds (the modules beside this one, loaded in that order).
 
 Idempotent: running it again updates the same rows instead of adding new ones.
 """
@@ -8,6 +8,7 @@ Idempotent: running it again updates the same rows instead of adding new ones.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from lus.frameworks.services import framework_load_fixture
 from lus.tenants.models import Municipality
 from lus.tenants.scoping import tenant_scope, unscoped
 
+from .branding import demo_load_branding
 from .conversations import demo_load_conversations
 from .documents import demo_load_documents
 from .inputs import demo_load_inputs
@@ -147,10 +149,14 @@ def _birth_date(age: int, today: datetime.date) -> datetime.date:
 
 
 @transaction.atomic
-def demo_load() -> list[Municipality]:
+def demo_load(*, only: Collection[str] = ()) -> list[Municipality]:
+    """All five municipalities, or only those whose slugs are given (a test that looks at one
+    municipality need not wait for the other four)."""
     today = timezone.localdate()
     municipalities = []
     for spec in MUNICIPALITIES:
+        if only and spec.slug not in only:
+            continue
         municipality, _ = Municipality.objects.update_or_create(
             slug=spec.slug,
             defaults={
@@ -197,6 +203,7 @@ def demo_load() -> list[Municipality]:
         )
         admin.set_password(DEMO_PASSWORD)
         admin.save(update_fields=["password"])
+    demo_load_branding(municipalities)
     demo_load_frameworks(municipalities)
     demo_load_conversations(municipalities)
     demo_load_plans(municipalities)

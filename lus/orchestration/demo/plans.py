@@ -5,8 +5,10 @@ Per municipality:
 - ``<slug>-leder``: last year's plan agreed, to evaluate in this year's preparation
   (Høje-Taastrup: the continuing plan);
 - ``<slug>-leder2``: a plan agreed in each of the three earlier years (Høje-Taastrup: one
-  continuing plan, started last year), each evaluated in the next year's shared preparation
-  (this year's too), and an overdue follow-up of last year's plan for "Mine ledere".
+  continuing plan, started the year before last, whose point still in progress was carried
+  into last year's plan, so the history shows it as one thread), each evaluated in the next
+  year's shared preparation (this year's too), and an overdue follow-up of last year's plan
+  for "Mine ledere".
 Idempotent: conversations already agreed, and points already evaluated, are left as they are.
 """
 
@@ -21,8 +23,8 @@ from lus.conversations.extensions import EvaluationInput
 from lus.conversations.models import Conversation, Role
 from lus.conversations.services import conversation_agree_plan
 from lus.plans.contributions import PlanEvaluation
-from lus.plans.models import FollowUp, PlanItemEvaluation
-from lus.plans.services import evaluations_save, plan_create, plan_item_add
+from lus.plans.models import FollowUp, Plan, PlanItemEvaluation
+from lus.plans.services import evaluations_save, plan_create, plan_get_or_create, plan_item_add
 from lus.tenants.models import Municipality
 from lus.tenants.scoping import tenant_scope
 
@@ -43,11 +45,14 @@ def _agree(conversation: Conversation, *, follow_up: bool) -> None:
     held_on = timezone.make_aware(datetime.datetime(conversation.year, 11, 20, 10, 0))
     conversation_agree_plan(conversation=conversation)
     back = timezone.localdate().year - conversation.year
-    if back > 1 and conversation.version.plan_continues:
-        return  # one continuing plan: it starts last year in the demo
-    plan = plan_create(conversation=conversation)
-    for title, activities in EARLIER_ITEMS.get(back, LAST_YEAR_ITEMS):
-        plan_item_add(plan=plan, title=title, year=conversation.year, activities=activities)
+    if conversation.version.plan_continues:
+        plan = _continuing(conversation, back)
+        if plan is None:
+            return
+    else:
+        plan = plan_create(conversation=conversation)
+        for title, activities in EARLIER_ITEMS.get(back, LAST_YEAR_ITEMS):
+            plan_item_add(plan=plan, title=title, year=conversation.year, activities=activities)
     plan.approved_by_leader_at = plan.approved_by_leaders_leader_at = held_on
     plan.agreed_at = held_on
     plan.save()
@@ -59,6 +64,26 @@ def _agree(conversation: Conversation, *, follow_up: bool) -> None:
             date=timezone.localdate() - datetime.timedelta(days=21),
             title=f"Opfølgning: {LAST_YEAR_ITEMS[1][0]}",
         )
+
+
+def _continuing(conversation: Conversation, back: int) -> Plan | None:
+    """One plan across the years (Høje-Taastrup): it starts the year before last with a point
+    achieved by last year and one still in progress, which last year's plan carries on."""
+    if back > 2:
+        return None
+    if back == 2:
+        plan = plan_create(conversation=conversation)
+        for title, activities in (EARLIER_ITEMS[3][0], LAST_YEAR_ITEMS[0]):
+            plan_item_add(plan=plan, title=title, year=conversation.year, activities=activities)
+        return plan
+    # Evaluated first, so only the point still in progress is carried into this plan.
+    _evaluate(conversation)
+    plan = plan_get_or_create(conversation=conversation)
+    carried = set(plan.items.values_list("title", flat=True))
+    for title, activities in LAST_YEAR_ITEMS:
+        if title not in carried:
+            plan_item_add(plan=plan, title=title, year=conversation.year, activities=activities)
+    return plan
 
 
 def _evaluate(conversation: Conversation) -> None:

@@ -95,6 +95,7 @@ def _carry_forward(plan: Plan) -> None:
             title=old.title,
             year=old.year,
             order=old.order,
+            continues=old,
         )
         for v in old.values.all():
             if v.activity_id is None and v.field.key in fields:

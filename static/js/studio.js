@@ -22,6 +22,7 @@
   // Field id -> {value, base}: typed but not confirmed saved (kept in this browser).
   const backup = new Map();
   const failed = new Set(); // ids of fields whose save did not reach the server
+  const failedOrders = new Set(); // lists ("section" or "question:<section pk>") not saved
   const storeKey = `lus-studio:${msg.api}`;
   let retryTimer = null;
   let retryDelay = 2000;
@@ -46,7 +47,7 @@
   }
 
   function unsavedCount() {
-    return dirty + pending + backup.size;
+    return dirty + pending + backup.size + failedOrders.size;
   }
 
   /** A save did not reach the server: keep the value, say so at the field, try again. */
@@ -55,9 +56,22 @@
     failed.add(el.id);
     fieldNote(el, "studio-field-unsaved", [msg.msgNotSaved]);
     say(msg.msgOffline, true);
+    retryLater();
+  }
+
+  function retryLater() {
     clearTimeout(retryTimer);
     retryTimer = setTimeout(retry, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 30000);
+  }
+
+  function orderKey(list) {
+    return list.dataset.list === "question" ? `question:${list.dataset.section}` : "section";
+  }
+
+  function listOf(key) {
+    if (key === "section") return editor.querySelector(".studio-sections");
+    return editor.querySelector(`.studio-questions[data-section="${key.split(":")[1]}"]`);
   }
 
   function retry() {
@@ -67,6 +81,10 @@
     ids.forEach((id) => {
       const el = document.getElementById(id);
       if (el) queueSave(el);
+    });
+    [...failedOrders].forEach((key) => {
+      const list = listOf(key);
+      if (list) saveOrder(list); else failedOrders.delete(key);
     });
   }
 
@@ -234,7 +252,7 @@
 
   /** "Saved" only when nothing typed is waiting or failed. */
   function sayState(saved) {
-    if (failed.size) say(msg.msgOffline, true);
+    if (failed.size || failedOrders.size) say(msg.msgOffline, true);
     else if (dirty || timers.size) say(msg.msgUnsaved);
     else say(saved);
   }
@@ -333,9 +351,18 @@
     if (kind === "question") payload.section = list.dataset.section;
     say(msg.msgSaving);
     let result;
-    try { result = await api(payload); } catch (e) { say(msg.msgOffline, true); return false; }
+    try { result = await api(payload); } catch (e) { result = { status: 0 }; }
+    if (result.status >= 500 || result.status === 0) {
+      // The new order is on the page but not on the server: kept and tried again.
+      failedOrders.add(orderKey(list));
+      say(msg.msgOffline, true);
+      retryLater();
+      return false;
+    }
+    failedOrders.delete(orderKey(list));
     if (!result.ok) { say(`${msg.msgError} ${result.body.error || ""}`, true); return false; }
-    say(`${msg.msgMoved} ${msg.msgSaved} ${new Date().toTimeString().slice(0, 5)}`);
+    retryDelay = 2000;
+    sayState(`${msg.msgMoved} ${msg.msgSaved} ${new Date().toTimeString().slice(0, 5)}`);
     refreshPreview();
     return true;
   }
@@ -402,7 +429,7 @@
       event.preventDefault();
       await flush();
       // Still not saved (no connection): stay, so nothing typed is left behind.
-      if (failed.size) return;
+      if (failed.size || failedOrders.size) return;
       window.location.href = link.href;
     });
   });

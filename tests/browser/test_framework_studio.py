@@ -283,10 +283,15 @@ def test_questions_move_with_the_keyboard_and_the_order_is_kept(
     down.focus()
     page.keyboard.press("Enter")
     expect(titles.nth(1)).to_have_text(first)
-    # The focus stays on the moved question's button: Space moves it once more.
+    _saved(page)
+    # The focus stays on the moved question's button: Space moves it once more, this time
+    # without a connection; the new order is kept and saved once the connection is back.
     expect(page.locator(":focus")).to_have_text("Flyt ned")
+    page.context.set_offline(True)
     page.keyboard.press("Space")
     expect(titles.nth(2)).to_have_text(first)
+    expect(page.locator("#studio-status")).to_contain_text("Ikke gemt endnu")
+    page.context.set_offline(False)
     _saved(page)
     page.reload()
     expect(titles.nth(0)).to_have_text(second)

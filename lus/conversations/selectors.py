@@ -65,7 +65,7 @@ def preparation_structure(
             continue
         groups: list[Group] = []
         for q in questions:
-            if q.type != Question.Type.INFO and q.answered_by not in roles:
+            if q.is_answerable and q.answered_by not in roles:
                 continue
             if not groups or groups[-1].title != q.group:
                 groups.append(Group(q.group))
@@ -234,9 +234,7 @@ class SectionProgress:
 def _is_answered(question: Question, answer: Answer | None) -> bool:
     if answer is None or answer.is_empty:
         return False
-    if question.type == Question.Type.KEYWORDS:
-        return len(answer.keywords) == question.pick
-    return True
+    return question.question_type.is_answered(question, answer)
 
 
 def preparation_progress(

@@ -272,9 +272,7 @@ def preparation_save(
     if preparation.role == Role.LEADER and conversation.status in (S.CREATED, S.INVITED):
         conversation_start_preparing(conversation=conversation)
     if conversation.keywords_exchanged_at is None and any(
-        a.question.type == Question.Type.KEYWORDS
-        and a.question.answered_by == Question.AnsweredBy.BOTH
-        for a in answers
+        is_exchanged(a.question) for a in answers
     ):
         conversation_exchange_keywords(conversation=conversation)
     return preparation
@@ -290,8 +288,16 @@ def shared_keyword_questions(conversation: Conversation) -> list[Question]:
         q
         for _section, questions in conversation_questions(conversation)
         for q in questions
-        if q.type == Question.Type.KEYWORDS and q.answered_by == Question.AnsweredBy.BOTH
+        if is_exchanged(q)
     ]
+
+
+def is_exchanged(question: Question) -> bool:
+    """Both parties answer it and see each other's answers only once both have answered."""
+    return (
+        question.question_type.exchanged_when_both_answered
+        and question.answered_by == Question.AnsweredBy.BOTH
+    )
 
 
 def keywords_by_role(
@@ -304,11 +310,7 @@ def keywords_by_role(
     elif not conversation.version.both_prepare:
         questions = []
     else:
-        questions = [
-            q
-            for q in questions
-            if q.type == Question.Type.KEYWORDS and q.answered_by == Question.AnsweredBy.BOTH
-        ]
+        questions = [q for q in questions if is_exchanged(q)]
     if not questions:
         return None
     picked: dict[str, dict[int, list[int]]] = {Role.LEADER: {}, Role.LEADERS_LEADER: {}}
@@ -341,27 +343,27 @@ def conversation_exchange_keywords(*, conversation: Conversation) -> bool:
 
 
 def missing_mandatory(questions: list[Question], answers: dict[int, Answer]) -> list[Question]:
-    """Mandatory questions without an answer (keywords: fewer than the number to pick)."""
+    """Mandatory questions without a complete answer (the type decides what is complete, e.g.
+    keywords: exactly the number to pick)."""
     missing = []
     for q in questions:
         if not q.mandatory or not q.is_answerable:
             continue
         a = answers.get(q.pk)
-        too_few = q.type == Question.Type.KEYWORDS and a is not None and len(a.keywords) != q.pick
-        if a is None or a.is_empty or too_few:
+        if a is None or a.is_empty or not q.question_type.is_answered(q, a):
             missing.append(q)
     return missing
 
 
 def keyword_count_problems(questions: list[Question], answers: dict[int, Answer]) -> list[Question]:
-    """Keyword questions answered with another number than required (blocks sharing)."""
+    """Questions begun but not validly answered, e.g. keywords with another number than
+    required (blocks sharing; the type decides)."""
     return [
         q
         for q in questions
-        if q.type == Question.Type.KEYWORDS
+        if q.is_answerable
         and (a := answers.get(q.pk)) is not None
-        and a.keywords
-        and len(a.keywords) != q.pick
+        and q.question_type.is_partly_answered(q, a)
     ]
 
 

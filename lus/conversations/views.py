@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lus.audit.services import audit_read
 from lus.core.access import object_for_user
-from lus.frameworks.models import Question
 
 from . import extensions, selectors, services
 from .forms import parse_preparation
@@ -114,11 +113,7 @@ def _context(request, conversation, role, *, data=None, conflict=None, for_save=
 def _annotate_other_keywords(conversation, role, questions) -> None:
     """Albertslund: once both have picked their keywords, each sees the other's before the
     conversation (``q.other_keywords``); until then a shared keyword question says so."""
-    shared = [
-        q
-        for q in questions
-        if q.type == Question.Type.KEYWORDS and q.answered_by == Question.AnsweredBy.BOTH
-    ]
+    shared = [q for q in questions if services.is_exchanged(q)]
     if not shared or not conversation.version.both_prepare:
         return
     picked = services.keywords_by_role(conversation, shared)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from lus.frameworks.models import Question, Section
+from lus.frameworks.models import Section
 from lus.frameworks.selectors import effective_questions
 
 from .models import DocumentSettings
@@ -56,7 +56,7 @@ def _blocks(conversation) -> list[Block]:
             Row(
                 q.text,
                 q.group,
-                [o.label for o in q.options.all()] if q.type == Question.Type.KEYWORDS else [],
+                q.question_type.printed_options(q),
                 q.help_text,
             )
             for q in questions

@@ -662,7 +662,16 @@ class SectionAdmin(FrozenWhenPublishedMixin, AuditedAdminMixin, TenantAdminMixin
 class QuestionAdmin(
     FrozenWhenPublishedMixin, AuditedAdminMixin, TenantAdminMixin, admin.ModelAdmin
 ):
-    list_display = ["short_text", "section", "type", "mandatory", "answered_by", "order"]
+    # Both versions' questions share the list: the version column tells them apart.
+    list_display = [
+        "short_text",
+        "version",
+        "section",
+        "type",
+        "mandatory",
+        "answered_by",
+        "order",
+    ]
     formfield_overrides = TEXT_OVERRIDES
     list_filter = ["type", "mandatory", "answered_by", "section__version__status"]
     search_fields = ["text", "help_text", "group", "section__title"]
@@ -695,6 +704,10 @@ class QuestionAdmin(
     @admin.display(description=gettext_lazy("question"), ordering="text")
     def short_text(self, obj):
         return str(obj)
+
+    @admin.display(description=gettext_lazy("version"), ordering="section__version__number")
+    def version(self, obj):
+        return obj.section.version
 
     def get_queryset(self, request):
         # Teams' own questions belong to their leader's leader, not to HR's framework.

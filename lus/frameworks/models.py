@@ -370,6 +370,10 @@ class Question(VersionContent):
         return question_type(self.type).answerable
 
     @property
+    def config_summary(self) -> str:
+        return question_type(self.type).config_summary(self)
+
+    @property
     def scale_values(self) -> range:
         if self.scale_min is None or self.scale_max is None:
             return range(0)

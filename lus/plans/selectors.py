@@ -9,7 +9,8 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
 from lus.conversations.models import ConversationState, Minutes, Role, SectionNote
-from lus.frameworks.models import PlanField, Question, Section
+from lus.frameworks.models import PlanField, Section
+from lus.frameworks.question_types import types_compared_with_last_year
 from lus.frameworks.selectors import version_structure
 
 from .models import (
@@ -316,10 +317,11 @@ def conversation_answers(conversation) -> tuple[dict[str, dict], dict]:
     )
     answers: dict[str, dict] = {Role.LEADER: {}, Role.LEADERS_LEADER: {}}
     last_year = {}
+    compared = types_compared_with_last_year()
     for a in rows:
         if a._conversation_id == conversation.pk:
             answers[Role(a._role)][a.question_id] = a
-        elif a._type == Question.Type.SCALE and a.scale_value is not None:
+        elif a._type in compared and a.scale_value is not None:
             last_year[a._key] = (a.scale_value, a._scale_max)
     return answers, last_year
 
@@ -385,7 +387,7 @@ def last_year_scale_answers(conversation) -> dict:
         preparation__conversation__leader_id=conversation.leader_id,
         preparation__conversation__year=conversation.year - 1,
         preparation__role=Role.LEADER,
-        question__type=Question.Type.SCALE,
+        question__type__in=types_compared_with_last_year(),
         scale_value__isnull=False,
     ).values_list("question__key", "scale_value", "question__scale_max")
     return {k: (v, m) for k, v, m in rows}

@@ -156,7 +156,11 @@ def _conversation_context(request, conversation) -> dict:
                 for q in sv.questions:
                     if q.is_answerable and q.pk not in {r["question"].pk for r in questions}:
                         row = rows[q.pk]
-                        if q.type == q.Type.SCALE and q.key in last_year and visible["leader"]:
+                        if (
+                            q.question_type.compared_with_last_year
+                            and q.key in last_year
+                            and visible["leader"]
+                        ):
                             value, top = last_year[q.key]
                             row["last_year"] = f"{value} / {top}"
                         questions.append(row)

@@ -14,11 +14,20 @@ from lus.rounds.selectors import round_conversations, round_people
 
 def round_impact(version) -> list[str]:
     lines = []
-    for lus_round in LusRound.objects.filter(municipality_id=version.municipality_id):
+    for lus_round in LusRound.objects.filter(
+        municipality_id=version.municipality_id
+    ).select_related("version"):
         if lus_round.started_at is None and lus_round.version_id in (None, version.pk):
-            people = round_people(lus_round).values_list("pk", flat=True)
-            have = Conversation.objects.filter(year=lus_round.year, leader_id__in=people).count()
-            n = len(people) - have
+            # Whom ``round_start`` will give a conversation: people of the round with an
+            # active leader's leader and no LUS that year yet.
+            n = (
+                round_people(lus_round)
+                .filter(manager__is_active=True)
+                .exclude(
+                    pk__in=Conversation.objects.filter(year=lus_round.year).values("leader_id")
+                )
+                .count()
+            )
             lines.append(
                 ngettext(
                     "%(round)s (not started yet): %(n)d conversation will get this version "
@@ -29,7 +38,13 @@ def round_impact(version) -> list[str]:
                 )
                 % {"round": lus_round, "n": n}
             )
-        elif lus_round.started_at is not None:
+        elif lus_round.started_at is None:
+            # Pinned to another version by HR: publishing this one does not change that.
+            lines.append(
+                _("%(round)s (not started yet) is set to use version %(number)s.")
+                % {"round": lus_round, "number": lus_round.version.number}
+            )
+        else:
             counts = (
                 round_conversations(lus_round)
                 .values("version__number")

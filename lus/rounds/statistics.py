@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from lus.conversations.models import Answer, Role
 from lus.frameworks.models import Question
-from lus.frameworks.question_types import statistics_types
+from lus.frameworks.question_types import question_type, statistics_types
 
 from .models import LusRound, RoundMember, RoundStatistics
 
@@ -135,6 +135,7 @@ class _Question:
     text: str
     scale_min: int
     scale_max: int
+    type: str
 
 
 def _round_questions(year: int) -> tuple[dict[str, _Question], dict[str, str]]:
@@ -150,10 +151,10 @@ def _round_questions(year: int) -> tuple[dict[str, _Question], dict[str, str]]:
         )
         .distinct()
         .order_by("section__version__published_at", "section__order", "order", "pk")
-        .values("key", "text", "scale_min", "scale_max", "section__title")
+        .values("key", "text", "scale_min", "scale_max", "type", "section__title")
     ):
         key = str(q["key"])
-        questions[key] = _Question(key, q["text"], q["scale_min"], q["scale_max"])
+        questions[key] = _Question(key, q["text"], q["scale_min"], q["scale_max"], q["type"])
         theme_of[key] = q["section__title"]
     return questions, theme_of
 
@@ -161,7 +162,8 @@ def _round_questions(year: int) -> tuple[dict[str, _Question], dict[str, str]]:
 def _normalise(q: _Question, value: float, normalised: bool) -> float:
     if not normalised:
         return value
-    return 100 * (value - q.scale_min) / (q.scale_max - q.scale_min)
+    # The type knows what its numbers mean on 0 to 100 (a scale: its bounds).
+    return question_type(q.type).normalised(q, value)
 
 
 def round_statistics_compute(lus_round: LusRound, *, k: int = MIN_GROUP) -> dict:

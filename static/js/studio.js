@@ -1,7 +1,10 @@
 /* HR's framework studio: every field saves itself (one POST per field, with the object's
  * revision and the value the editor started from, so two editors never overwrite each other
  * unseen), structure changes re-render the editor, SortableJS and the move buttons order
- * sections and questions, and the preview frame shows the leader's form after each change. */
+ * sections and questions, and the preview frame shows the leader's form after each change.
+ * As careful as the leader's preparation: what is not confirmed saved is kept in this browser
+ * (localStorage, restored on the next visit), retried until the server has it, shown as "not
+ * saved yet", and leaving the page warns. */
 (function () {
   "use strict";
   const page = document.querySelector(".studio-page");
@@ -16,6 +19,74 @@
   const timers = new Map();
   let pending = 0;
   let dirty = 0;
+  // Field id -> {value, base}: typed but not confirmed saved (kept in this browser).
+  const backup = new Map();
+  const failed = new Set(); // ids of fields whose save did not reach the server
+  const failedOrders = new Set(); // lists ("section" or "question:<section pk>") not saved
+  const storeKey = `lus-studio:${msg.api}`;
+  let retryTimer = null;
+  let retryDelay = 2000;
+
+  function storeBackup() {
+    try {
+      if (backup.size) localStorage.setItem(storeKey, JSON.stringify([...backup.entries()]));
+      else localStorage.removeItem(storeKey);
+    } catch (e) { /* storage full or disabled: the page still keeps and retries the value */ }
+  }
+
+  function keep(el) {
+    if (!el.id || el.dataset.base === undefined) return;
+    backup.set(el.id, { value: valueOf(el), base: JSON.parse(el.dataset.base) });
+    storeBackup();
+  }
+
+  function release(el) {
+    failed.delete(el.id);
+    fieldNote(el, "studio-field-unsaved", null);
+    if (backup.delete(el.id)) storeBackup();
+  }
+
+  function unsavedCount() {
+    return dirty + pending + backup.size + failedOrders.size;
+  }
+
+  /** A save did not reach the server: keep the value, say so at the field, try again. */
+  function notSaved(el) {
+    keep(el);
+    failed.add(el.id);
+    fieldNote(el, "studio-field-unsaved", [msg.msgNotSaved]);
+    say(msg.msgOffline, true);
+    retryLater();
+  }
+
+  function retryLater() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(retry, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 30000);
+  }
+
+  function orderKey(list) {
+    return list.dataset.list === "question" ? `question:${list.dataset.section}` : "section";
+  }
+
+  function listOf(key) {
+    if (key === "section") return editor.querySelector(".studio-sections");
+    return editor.querySelector(`.studio-questions[data-section="${key.split(":")[1]}"]`);
+  }
+
+  function retry() {
+    clearTimeout(retryTimer);
+    const ids = [...failed];
+    failed.clear();
+    ids.forEach((id) => {
+      const el = document.getElementById(id);
+      if (el) queueSave(el);
+    });
+    [...failedOrders].forEach((key) => {
+      const list = listOf(key);
+      if (list) saveOrder(list); else failedOrders.delete(key);
+    });
+  }
 
   function say(text, isError) {
     if (!status) return;
@@ -57,6 +128,7 @@
   }
 
   function fieldNote(el, cls, html) {
+    if (!el.parentElement) return null; // re-rendered meanwhile
     const old = el.parentElement.querySelector(`.${cls}`);
     if (old) old.remove();
     if (html === null) return null;
@@ -77,6 +149,7 @@
 
   function showError(el, text) {
     const note = fieldNote(el, "studio-field-error", [text]);
+    if (!note) return;
     el.setAttribute("aria-invalid", "true");
     const ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
     ids.push(note.id);
@@ -91,6 +164,7 @@
     const take = document.createElement("button");
     take.type = "button"; take.className = "button"; take.textContent = msg.msgTakeTheirs;
     const note = fieldNote(el, "studio-conflict", [msg.msgConflict, quote, keep, " ", take]);
+    if (!note) return;
     note.setAttribute("role", "alert");
     keep.addEventListener("click", () => {
       el.dataset.base = JSON.stringify(body.theirs);
@@ -103,6 +177,7 @@
       el.dataset.base = JSON.stringify(body.theirs);
       row.dataset.revision = body.revision;
       fieldNote(el, "studio-conflict", null);
+      release(el);
     });
   }
 
@@ -110,7 +185,10 @@
     const row = el.closest("[data-pk]");
     if (!row || !document.body.contains(el)) return;
     const value = valueOf(el);
-    if (JSON.stringify(value) === el.dataset.base) return;
+    if (JSON.stringify(value) === el.dataset.base) {
+      release(el);
+      return;
+    }
     say(msg.msgSaving);
     let result;
     try {
@@ -124,10 +202,16 @@
         revision: parseInt(row.dataset.revision, 10),
       });
     } catch (e) {
-      say(msg.msgOffline, true);
+      notSaved(el);
       return;
     }
     const { ok, status: code, body } = result;
+    if (code >= 500 || code === 0) {
+      // The server or a proxy in front of it is away: like no connection.
+      notSaved(el);
+      return;
+    }
+    retryDelay = 2000;
     if (code === 409) {
       showConflict(el, row, body);
       say(msg.msgConflict, true);
@@ -141,7 +225,9 @@
     }
     clearError(el);
     row.dataset.revision = body.revision;
-    el.dataset.base = JSON.stringify(valueOf(el));
+    if (JSON.stringify(valueOf(el)) === JSON.stringify(value)) release(el);
+    else keep(el); // typed on while the save was on its way: still unsaved
+    el.dataset.base = JSON.stringify(value);
     if (body.html) {
       const focusId = el.id;
       const typed = unsaved(row);
@@ -160,8 +246,15 @@
     } else if (body.editor_html) {
       replaceEditor(body.editor_html, el.id);
     }
-    say(`${msg.msgSaved} ${body.saved_at}`);
+    sayState(`${msg.msgSaved} ${body.saved_at}`);
     refreshPreview();
+  }
+
+  /** "Saved" only when nothing typed is waiting or failed. */
+  function sayState(saved) {
+    if (failed.size || failedOrders.size) say(msg.msgOffline, true);
+    else if (dirty || timers.size) say(msg.msgUnsaved);
+    else say(saved);
   }
 
   function queueSave(el) {
@@ -199,12 +292,15 @@
   editor.addEventListener("input", (event) => {
     const el = event.target.closest("[data-field]");
     if (!el) return;
-    say(msg.msgUnsaved);
+    keep(el);
+    say(msg.msgUnsaved, failed.size > 0);
     schedule(el, el.type === "checkbox" || el.tagName === "SELECT" ? 0 : 800);
   });
   editor.addEventListener("change", (event) => {
     const el = event.target.closest("[data-field]");
-    if (el) schedule(el, 0);
+    if (!el) return;
+    keep(el);
+    schedule(el, 0);
   });
 
   /** Fields typed into while a re-render was on its way: their text, by element id. */
@@ -255,9 +351,18 @@
     if (kind === "question") payload.section = list.dataset.section;
     say(msg.msgSaving);
     let result;
-    try { result = await api(payload); } catch (e) { say(msg.msgOffline, true); return false; }
+    try { result = await api(payload); } catch (e) { result = { status: 0 }; }
+    if (result.status >= 500 || result.status === 0) {
+      // The new order is on the page but not on the server: kept and tried again.
+      failedOrders.add(orderKey(list));
+      say(msg.msgOffline, true);
+      retryLater();
+      return false;
+    }
+    failedOrders.delete(orderKey(list));
     if (!result.ok) { say(`${msg.msgError} ${result.body.error || ""}`, true); return false; }
-    say(`${msg.msgMoved} ${msg.msgSaved} ${new Date().toTimeString().slice(0, 5)}`);
+    retryDelay = 2000;
+    sayState(`${msg.msgMoved} ${msg.msgSaved} ${new Date().toTimeString().slice(0, 5)}`);
     refreshPreview();
     return true;
   }
@@ -320,18 +425,51 @@
 
   page.querySelectorAll("a[data-flush]").forEach((link) => {
     link.addEventListener("click", async (event) => {
-      if (!dirty && !pending) return;
+      if (!unsavedCount()) return;
       event.preventDefault();
       await flush();
+      // Still not saved (no connection): stay, so nothing typed is left behind.
+      if (failed.size || failedOrders.size) return;
       window.location.href = link.href;
     });
   });
   window.addEventListener("beforeunload", (event) => {
-    if (dirty || pending) { event.preventDefault(); event.returnValue = ""; }
+    if (unsavedCount()) { event.preventDefault(); event.returnValue = ""; }
   });
+  window.addEventListener("online", retry);
   if (yearInput) yearInput.addEventListener("change", refreshPreview);
 
   remember(editor);
+  restoreBackup();
+  /** Values typed on this version in this browser that never reached the server (the tab
+   * was closed offline, the machine crashed): back into their fields, and saved. */
+  function restoreBackup() {
+    let entries = [];
+    try { entries = JSON.parse(localStorage.getItem(storeKey) || "[]"); } catch (e) { entries = []; }
+    if (!Array.isArray(entries)) return;
+    let restored = 0;
+    entries.forEach(([id, entry]) => {
+      const el = document.getElementById(id);
+      const row = el && el.closest("[data-pk]");
+      if (!row || !entry) return;
+      const current = valueOf(el);
+      if (JSON.stringify(current) === JSON.stringify(entry.value)) return; // saved after all
+      restored += 1;
+      if (el.type === "checkbox") el.checked = Boolean(entry.value); else el.value = entry.value;
+      if (JSON.stringify(current) === JSON.stringify(entry.base)) {
+        keep(el);
+        schedule(el, 0);
+      } else {
+        // Someone changed the field meanwhile: HR chooses, as with any conflict.
+        el.dataset.base = JSON.stringify(entry.base);
+        keep(el);
+        showConflict(el, row, { theirs: current, revision: row.dataset.revision });
+      }
+    });
+    if (restored) say(msg.msgRestored);
+    else storeBackup(); // nothing left to restore
+  }
+
   // Sortable.min.js is deferred too and loads first; the check keeps the page usable without it.
   sortables();
 })();

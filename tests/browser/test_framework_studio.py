@@ -178,3 +178,122 @@ def test_hr_builds_a_theme_in_the_studio_and_the_leader_sees_it(
     expect(last.locator("label").first).to_have_text(FREE_TEXT)
     expect(last.locator("textarea")).to_be_visible()
     expect(last.locator(".badge")).to_have_count(0)
+
+
+def _open_draft_studio(login, page, live_server):
+    """Haderslev's draft of its published framework, open in the studio as HR."""
+    from lus.accounts.models import User
+    from lus.frameworks.models import FrameworkVersion
+    from lus.frameworks.services import framework_version_create_draft
+    from lus.tenants.scoping import tenant_scope, unscoped
+
+    with unscoped("test: the demo's Haderslev framework"):
+        version = FrameworkVersion.objects.get(municipality__slug="haderslev", status="published")
+        hr = User.objects.get(username="haderslev-hr")
+    with tenant_scope(version.municipality):
+        draft = framework_version_create_draft(version=version, by=hr)
+    login("haderslev-hr")
+    page.goto(f"{live_server.url}{reverse('admin:frameworks_studio', args=[draft.pk])}")
+    return draft
+
+
+def _trivsel(page):
+    return page.locator(".studio-section", has=page.locator("h2", has_text="Trivsel"))
+
+
+def test_text_typed_without_a_connection_is_kept_retried_and_saved(
+    demo_data, login, page, live_server
+):
+    from lus.frameworks.models import Question
+    from lus.tenants.scoping import unscoped
+
+    draft = _open_draft_studio(login, page, live_server)
+    question = _trivsel(page).locator(".studio-question").first
+    field = question.get_by_label("Spørgsmål", exact=True)
+    pk = int(question.get_attribute("data-pk"))
+    typed = "Jeg har det godt på arbejdet, også på travle dage"
+
+    page.context.set_offline(True)
+    field.fill(typed)
+    status = page.locator("#studio-status")
+    expect(status).to_contain_text("Ikke gemt endnu")
+    expect(question.locator(".studio-field-unsaved")).to_have_text("Ikke gemt endnu")
+    # Kept in this browser, should the tab close now.
+    kept = page.evaluate("Object.entries(localStorage).map(([k, v]) => v).join(' ')")
+    assert typed in kept
+    # Leaving the page warns (and staying keeps the text).
+    dialogs = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.get_by_role("link", name="Procesindstillinger og plan").click()
+    expect(field).to_have_value(typed)
+    assert dialogs == ["beforeunload"]
+    page.remove_listener("dialog", on_dialog)
+
+    # Back online: the studio tries again by itself, and the server has the text.
+    page.context.set_offline(False)
+    expect(status).to_contain_text("Gemt kl.")
+    expect(question.locator(".studio-field-unsaved")).to_have_count(0)
+    with unscoped("test"):
+        assert Question.objects.get(pk=pk).text == typed
+    assert "lus-studio" not in " ".join(page.evaluate("Object.keys(localStorage)"))
+    page.reload()
+    expect(
+        _trivsel(page).locator(".studio-question").first.get_by_label("Spørgsmål", exact=True)
+    ).to_have_value(typed)
+    assert draft.pk
+
+
+def test_text_kept_in_the_browser_is_restored_and_saved_on_the_next_visit(
+    demo_data, login, page, live_server
+):
+    from lus.frameworks.models import Question
+    from lus.tenants.scoping import unscoped
+
+    _open_draft_studio(login, page, live_server)
+    question = _trivsel(page).locator(".studio-question").first
+    pk = int(question.get_attribute("data-pk"))
+    typed = "Hjælpetekst skrevet, mens serveren var væk"
+    # The server does not answer (the API only; the pages still load).
+    page.route("**/studio/api/**", lambda route: route.abort())
+    question.get_by_label("Hjælpetekst").fill(typed)
+    expect(page.locator("#studio-status")).to_contain_text("Ikke gemt endnu")
+    page.unroute("**/studio/api/**")
+    page.on("dialog", lambda dialog: dialog.accept())  # leave anyway
+    page.reload()
+    expect(page.locator("#studio-status")).to_contain_text("Gemt kl.")
+    expect(
+        _trivsel(page).locator(".studio-question").first.get_by_label("Hjælpetekst")
+    ).to_have_value(typed)
+    with unscoped("test"):
+        assert Question.objects.get(pk=pk).help_text == typed
+
+
+def test_questions_move_with_the_keyboard_and_the_order_is_kept(
+    demo_data, login, page, live_server
+):
+    _open_draft_studio(login, page, live_server)
+    titles = _trivsel(page).locator(".studio-q-title")
+    first, second, third = (titles.nth(i).inner_text() for i in range(3))
+    down = _trivsel(page).locator(".studio-question").first.get_by_role("button", name="Flyt ned")
+    down.focus()
+    page.keyboard.press("Enter")
+    expect(titles.nth(1)).to_have_text(first)
+    _saved(page)
+    # The focus stays on the moved question's button: Space moves it once more, this time
+    # without a connection; the new order is kept and saved once the connection is back.
+    expect(page.locator(":focus")).to_have_text("Flyt ned")
+    page.context.set_offline(True)
+    page.keyboard.press("Space")
+    expect(titles.nth(2)).to_have_text(first)
+    expect(page.locator("#studio-status")).to_contain_text("Ikke gemt endnu")
+    page.context.set_offline(False)
+    _saved(page)
+    page.reload()
+    expect(titles.nth(0)).to_have_text(second)
+    expect(titles.nth(1)).to_have_text(third)
+    expect(titles.nth(2)).to_have_text(first)

@@ -128,6 +128,8 @@ def share_preparation(conversation, role: str = "leader", *, variant: int = 0) -
             a.option_id = options[variant % len(options)]
         elif q.type == Question.Type.KEYWORDS:
             a.keywords = options[variant : variant + q.pick] or options[: q.pick]
+        elif q.type == "yes_no":
+            a.scale_value = 1 - variant % 2
         else:
             a.text = f"Svar fra {role}."
         inputs.append(a)

@@ -420,3 +420,12 @@ def test_option_of_published_question_is_frozen(world):
 
         with pytest.raises(ValidationError):
             option.save()
+
+
+def test_question_list_says_which_version_each_question_belongs_to(world, client):
+    url = reverse("admin:frameworks_question_changelist")
+    body = client.get(url).content.decode()
+    assert 'class="sortable column-version' in body and ">Version</a>" in body
+    assert '<td class="field-version">Spørgeramme til LUS v2 (Kladde)</td>' in body
+    published = client.get(url, {"section__version__status": "published"}).content.decode()
+    assert '<td class="field-version">Spørgeramme til LUS v1 (Publiceret)</td>' in published

@@ -57,11 +57,12 @@ def conversation_wheel(context):
             if visible.get("leaders_leader")
             else "?"
         )
-        # Short answers (a scale, a choice) are shown as they are; texts are counted.
+        # Short answers (a scale, a choice: the type says) are shown as they are; texts are
+        # counted.
         values = [
             (r["question"].text, r["leader"], r["leaders_leader"])
             for r in rows
-            if r["question"].type in ("scale", "choice")
+            if r["question"].question_type.short_answer
         ]
         title_lines = textwrap.wrap(block["section"].title, 14) or [""]
         count_lines = [

@@ -42,6 +42,11 @@ def statistics_types() -> list[str]:
     return [t.key for t in REGISTRY.values() if t.in_statistics]
 
 
+def types_compared_with_last_year() -> list[str]:
+    """The types whose answer last year is shown beside this year's (a scale's point)."""
+    return [t.key for t in REGISTRY.values() if t.compared_with_last_year]
+
+
 def type_choices() -> list[tuple[str, str]]:
     """The model field's choices (a callable, so a new type needs no migration)."""
     return [(t.key, t.label) for t in REGISTRY.values()]

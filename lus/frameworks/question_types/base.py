@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class QuestionType:
@@ -22,6 +23,14 @@ class QuestionType:
     #: its answers are points on the question's scale (``scale_value`` between
     #: ``scale_min`` and ``scale_max``), counted in the anonymous statistics
     in_statistics: bool = False
+    #: the answer is short enough to show as it is (the conversation wheel); other answers
+    #: are only counted there
+    short_answer: bool = False
+    #: the leader's answer last year is shown beside this year's (conversation view)
+    compared_with_last_year: bool = False
+    #: where both parties answer, each sees the other's answer only once both have answered
+    #: (Albertslund's keywords; ``conversations.services.conversation_exchange_keywords``)
+    exchanged_when_both_answered: bool = False
 
     # --- configuration ----------------------------------------------------------------------
     def apply_defaults(self, question, *, defaults: dict) -> None:
@@ -51,6 +60,16 @@ class QuestionType:
     def to_json(self, question, out: dict) -> None:
         """Add the type-specific keys of the JSON format."""
 
+    def config_summary(self, question) -> str:
+        """The configuration in one line (the published version's structure in the admin)."""
+        prefix = ""
+        if question.pick:
+            prefix = ngettext("pick %(n)s", "pick %(n)s", question.pick) % {"n": question.pick}
+            prefix += ": "
+        if not self.has_options:
+            return prefix
+        return prefix + ", ".join(o.label for o in question.options.all())
+
     # --- answers ----------------------------------------------------------------------------
     def clean_answer(self, question, values: list[str]) -> tuple[dict, str | None]:
         """The posted form values as answer fields (``scale_value``, ``text``, ``option_id``,
@@ -67,12 +86,22 @@ class QuestionType:
         """A stored answer as text (conversation view, PDF)."""
         return answer.text
 
-    def is_answered(self, answer) -> bool:
+    def is_answered(self, question, answer) -> bool:
+        """A stored, non-empty answer is complete (a mandatory question counts as done)."""
         return bool(answer.text.strip())
 
-    def numeric_value(self, question, answer) -> float | None:
-        """0 to 100 for the anonymous statistics, or None when the type has no number."""
-        return None
+    def is_partly_answered(self, question, answer) -> bool:
+        """A stored answer that is begun but not valid to share (e.g. too few keywords)."""
+        return False
+
+    def printed_options(self, question) -> list[str]:
+        """The options printed beside the question on the blank form, to tick by hand."""
+        return []
+
+    def normalised(self, question, value: float) -> float:
+        """A stored number (or a mean of them) as 0 to 100 for the anonymous statistics
+        (``question`` has the scale bounds); only asked of types ``in_statistics``."""
+        raise NotImplementedError
 
 
 def single_value(values: list[str]) -> tuple[str, str | None]:

@@ -15,6 +15,7 @@ class Choice(QuestionType):
     template = "question_types/choice.html"
     has_options = True
     config_fields = ("options",)
+    short_answer = True
 
     def check_options(self, question, n, *, draft=False):
         if not draft and n < 2:
@@ -45,5 +46,5 @@ class Choice(QuestionType):
         labels = {o.pk: o.label for o in question.options.all()}
         return labels.get(answer.option_id, "") if answer.option_id is not None else ""
 
-    def is_answered(self, answer):
+    def is_answered(self, question, answer):
         return answer.option_id is not None

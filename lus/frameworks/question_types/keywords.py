@@ -15,6 +15,7 @@ class Keywords(QuestionType):
     template = "question_types/keywords.html"
     has_options = True
     config_fields = ("pick", "options")
+    exchanged_when_both_answered = True
 
     def apply_defaults(self, question, *, defaults):
         super().apply_defaults(question, defaults=defaults)
@@ -80,5 +81,12 @@ class Keywords(QuestionType):
         labels = {o.pk: o.label for o in question.options.all()}
         return ", ".join(labels.get(k, "?") for k in answer.keywords)
 
-    def is_answered(self, answer):
-        return bool(answer.keywords)
+    def is_answered(self, question, answer):
+        # Exactly the number asked for: fewer is begun, not done.
+        return len(answer.keywords) == question.pick
+
+    def is_partly_answered(self, question, answer):
+        return bool(answer.keywords) and len(answer.keywords) != question.pick
+
+    def printed_options(self, question):
+        return [o.label for o in question.options.all()]

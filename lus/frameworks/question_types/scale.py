@@ -11,6 +11,8 @@ from .base import QuestionType, as_int, single_value
 @register
 class Scale(QuestionType):
     in_statistics = True
+    short_answer = True
+    compared_with_last_year = True
     key = "scale"
     label = gettext_lazy("Scale")
     template = "question_types/scale.html"
@@ -54,6 +56,13 @@ class Scale(QuestionType):
             max_label=question.scale_max_label,
         )
 
+    def config_summary(self, question):
+        dash = "\N{EN DASH}"
+        summary = f"{question.scale_min}{dash}{question.scale_max}"
+        if question.scale_min_label or question.scale_max_label:
+            summary += f" ({question.scale_min_label} {dash} {question.scale_max_label})"
+        return summary
+
     def clean_answer(self, question, values):
         value, error = single_value(values)
         if error or value.strip() == "":
@@ -74,11 +83,8 @@ class Scale(QuestionType):
             return ""
         return f"{answer.scale_value} / {question.scale_max}"
 
-    def is_answered(self, answer):
+    def is_answered(self, question, answer):
         return answer.scale_value is not None
 
-    def numeric_value(self, question, answer):
-        if answer.scale_value is None:
-            return None
-        span = question.scale_max - question.scale_min
-        return 100 * (answer.scale_value - question.scale_min) / span
+    def normalised(self, question, value):
+        return 100 * (value - question.scale_min) / (question.scale_max - question.scale_min)

@@ -29,8 +29,8 @@ class YesNo(QuestionType):
             return ""
         return _("Yes") if answer.scale_value else _("No")
 
-    def is_answered(self, answer):
+    def is_answered(self, question, answer):
         return answer.scale_value is not None
 
-    def numeric_value(self, question, answer):
-        return None if answer.scale_value is None else 100.0 * answer.scale_value
+    def normalised(self, question, value):
+        return 100.0 * value

@@ -96,9 +96,9 @@ def test_preparation_query_count_does_not_grow_with_earlier_years(client, leader
 def test_a_section_with_only_text_to_read_says_so_instead_of_0_of_0(client):
     """Randers opens with a section about the material (no questions): the overview says it
     is there to read, not "0 af 0"."""
-    from tests.plans.factories import held_conversation
+    from tests.plans.factories import shipped_conversation
 
-    conv = held_conversation("randers", status="invited")
+    conv = shipped_conversation("randers", status="invited")
     client.force_login(conv.leader)
     page = client.get(reverse("conversations:prepare", args=[conv.pk])).content.decode()
     toc = page[page.index('id="progress"') : page.index("</details>", page.index('id="progress"'))]
@@ -109,9 +109,9 @@ def test_a_section_with_only_text_to_read_says_so_instead_of_0_of_0(client):
 
 @pytest.mark.django_db
 def test_summary_leaves_out_a_section_with_nothing_to_answer(client):
-    from tests.plans.factories import held_conversation
+    from tests.plans.factories import shipped_conversation
 
-    conv = held_conversation("randers", status="invited")
+    conv = shipped_conversation("randers", status="invited")
     client.force_login(conv.leader)
     page = client.get(reverse("conversations:summary", args=[conv.pk])).content.decode()
     assert "Om LUS-materialet" not in page

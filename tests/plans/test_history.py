@@ -126,13 +126,13 @@ def test_a_continuing_point_is_one_thread_with_each_years_evaluation():
     from lus.plans.models import PlanItem
     from tests.plans.factories import held_conversation
 
-    first = held_conversation("hoeje-taastrup", year=2024)
+    first = held_conversation("continuing", year=2024)
     leader = first.leader
     with tenant_scope(first.municipality):
         plan = services.plan_get_or_create(conversation=first)
         kept = services.plan_item_create(plan=plan, user=leader, title="Strategisk ledelse")
         done = services.plan_item_create(plan=plan, user=leader, title="Budgetkursus")
-    second = held_conversation("hoeje-taastrup", year=2025, leader=leader)
+    second = held_conversation("continuing", year=2025, leader=leader)
     with tenant_scope(second.municipality):
         services.evaluation_save(
             conversation=second, item_id=kept.pk, text="Godt i gang", status="in_progress"
@@ -141,7 +141,7 @@ def test_a_continuing_point_is_one_thread_with_each_years_evaluation():
             conversation=second, item_id=done.pk, text="Gennemført", status="done"
         )
         carried = services.plan_get_or_create(conversation=second).items.get()
-    third = held_conversation("hoeje-taastrup", year=2026, leader=leader)
+    third = held_conversation("continuing", year=2026, leader=leader)
     with tenant_scope(third.municipality):
         services.evaluation_save(
             conversation=third, item_id=carried.pk, text="Mål nået", status="done"
@@ -175,11 +175,11 @@ def test_points_carried_before_the_link_existed_are_linked_by_the_migration():
     from lus.plans.models import PlanItem
     from tests.plans.factories import held_conversation
 
-    first = held_conversation("hoeje-taastrup", year=2025)
+    first = held_conversation("continuing", year=2025)
     with tenant_scope(first.municipality):
         plan = services.plan_get_or_create(conversation=first)
         kept = services.plan_item_create(plan=plan, user=first.leader, title="Strategisk ledelse")
-    second = held_conversation("hoeje-taastrup", year=2026, leader=first.leader)
+    second = held_conversation("continuing", year=2026, leader=first.leader)
     with tenant_scope(second.municipality):
         carried = services.plan_get_or_create(conversation=second).items.get()
         added = services.plan_item_create(

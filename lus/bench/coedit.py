@@ -47,7 +47,7 @@ def seed() -> None:
     from lus.tenants.scoping import tenant_scope
     from tests.plans.factories import fields_of, held_conversation
 
-    c = held_conversation("norddjurs")
+    c = held_conversation("prompts")  # fixed prompts, as Norddjurs
     with tenant_scope(c.municipality):
         services.plan_get_or_create(conversation=c)
     field = next(f for f in fields_of(c, "plan") if f.kind == "longtext")

@@ -459,6 +459,7 @@ def report(results: list[dict], args, started: float) -> str:
         "",
         "Written by `make bench` (`python -m lus.bench.runner"
         + (" --quick" if args.quick else "")
+        + (" --size" if getattr(args, "size", False) else "")
         + f"`) on {datetime.date.today().isoformat()}; the part between the bench markers "
         "is replaced on every run.",
         "",

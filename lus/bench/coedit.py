@@ -21,7 +21,6 @@ import json
 import random
 import re
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -29,7 +28,7 @@ import threading
 import time
 from pathlib import Path
 
-from lus.bench.runner import BASE, PY, app_env, free_port, log, pg_admin, pg_url
+from lus.bench.runner import BASE, PY, app_env, gunicorn_nodes, log, pg_admin, pg_url
 
 DB = "lus_bench_coedit"
 MARK_START = "<!-- coedit:start -->"
@@ -66,48 +65,6 @@ def seed() -> None:
             }
         )
     )
-
-
-@contextlib.contextmanager
-def asgi_nodes(env: dict, count: int):
-    import requests
-
-    procs, ports = [], []
-    try:
-        for _ in range(count):
-            ports.append(free_port())
-            procs.append(
-                subprocess.Popen(
-                    [
-                        str(Path(PY).parent / "gunicorn"),
-                        "lus.asgi:application",
-                        "--worker-class=uvicorn_worker.UvicornWorker",
-                        "--workers=1",
-                        f"--bind=127.0.0.1:{ports[-1]}",
-                        "--log-level=warning",
-                    ],
-                    cwd=BASE,
-                    env=env,
-                )
-            )
-        deadline = time.monotonic() + 30
-        for port in ports:
-            while True:
-                with contextlib.suppress(requests.RequestException):
-                    if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"node on {port} did not start")
-                time.sleep(0.1)
-        yield ports
-    finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 class Person:
@@ -292,7 +249,7 @@ def run(saves: int, n_propagation: int) -> dict:
             text=True,
         ).stdout
         s = json.loads(out.strip().splitlines()[-1])
-        with asgi_nodes(env, 2) as (port_a, port_b):
+        with gunicorn_nodes(env, 2, asgi=True) as (port_a, port_b):
             leader = Person(port_a, s["leader"], s["password"])
             leaders_leader = Person(port_b, s["leaders_leader"], s["password"])
             leaders_leader.get(f"/lus/{s['conversation']}/plan/")

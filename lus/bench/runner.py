@@ -211,6 +211,55 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
+def gunicorn_nodes(env: dict, count: int, *, asgi: bool = False):
+    """``count`` app servers of one worker each on free ports, as N nodes behind a load
+    balancer (``asgi``: uvicorn workers, as production serves the event stream); yields the
+    ports once each answers ``/healthz`` and stops them after."""
+    import requests
+
+    app = ["lus.asgi:application", "--worker-class=uvicorn_worker.UvicornWorker"]
+    procs: list[subprocess.Popen] = []
+    ports: list[int] = []
+    try:
+        for _ in range(count):
+            ports.append(free_port())
+            procs.append(
+                subprocess.Popen(
+                    [
+                        str(Path(PY).parent / "gunicorn"),
+                        *(app if asgi else ["lus.wsgi:application"]),
+                        "--workers=1",
+                        f"--bind=127.0.0.1:{ports[-1]}",
+                        "--log-level=warning",
+                        "--timeout=60",
+                    ],
+                    cwd=BASE,
+                    env=env,
+                )
+            )
+        deadline = time.monotonic() + 30
+        for port, proc in zip(ports, procs, strict=True):
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"node on {port} exited with {proc.returncode}")
+                with contextlib.suppress(requests.RequestException):
+                    if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"node on {port} did not start")
+                time.sleep(0.1)
+        yield ports
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@contextlib.contextmanager
 def gunicorn(db: str, workers: int):
     port = free_port()
     proc = subprocess.Popen(

@@ -8,18 +8,14 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import signal
 import statistics
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
-from lus.bench.runner import free_port
+from lus.bench.runner import gunicorn_nodes
 from tests.deployment.test_two_nodes import (  # noqa: F401 (fixtures)
     BASE,
     Node,
@@ -29,47 +25,6 @@ from tests.deployment.test_two_nodes import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = pytest.mark.deployment
-
-
-@contextlib.contextmanager
-def asgi_nodes(env: dict, count: int):
-    procs, ports = [], []
-    try:
-        for _ in range(count):
-            ports.append(free_port())
-            procs.append(
-                subprocess.Popen(
-                    [
-                        str(Path(sys.executable).parent / "gunicorn"),
-                        "lus.asgi:application",
-                        "--worker-class=uvicorn_worker.UvicornWorker",
-                        "--workers=1",
-                        f"--bind=127.0.0.1:{ports[-1]}",
-                        "--log-level=warning",
-                        "--timeout=60",
-                    ],
-                    cwd=BASE,
-                    env=env,
-                )
-            )
-        deadline = time.monotonic() + 30
-        for port, proc in zip(ports, procs, strict=True):
-            while True:
-                assert proc.poll() is None, f"node on {port} exited with {proc.returncode}"
-                with contextlib.suppress(requests.RequestException):
-                    if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok:
-                        break
-                assert time.monotonic() < deadline, f"node on {port} did not start"
-                time.sleep(0.1)
-        yield ports
-    finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def login(node: Node, seed: dict) -> None:
@@ -124,7 +79,7 @@ def test_a_save_through_one_node_reaches_the_stream_on_the_other_within_a_second
         .splitlines()[-1]
     )
     held = seed["held"]
-    with asgi_nodes(node_env, 2) as (port_a, port_b):
+    with gunicorn_nodes(node_env, 2, asgi=True) as (port_a, port_b):
         jar: dict = {}
         a = Node(port_a, jar)
         login(a, seed)

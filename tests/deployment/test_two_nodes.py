@@ -12,13 +12,11 @@ without PostgreSQL.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -28,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
-from lus.bench.runner import free_port
+from lus.bench.runner import gunicorn_nodes
 
 BASE = Path(__file__).resolve().parents[2]
 PG = os.environ.get("LUS_TEST_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
@@ -105,46 +103,6 @@ def _run(env: dict, *args: str) -> str:
     return result.stdout
 
 
-@contextlib.contextmanager
-def _nodes(env: dict, count: int):
-    procs, ports = [], []
-    try:
-        for _ in range(count):
-            ports.append(free_port())
-            procs.append(
-                subprocess.Popen(
-                    [
-                        str(Path(sys.executable).parent / "gunicorn"),
-                        "lus.wsgi:application",
-                        "--workers=1",
-                        f"--bind=127.0.0.1:{ports[-1]}",
-                        "--log-level=warning",
-                        "--timeout=60",
-                    ],
-                    cwd=BASE,
-                    env=env,
-                )
-            )
-        deadline = time.monotonic() + 30
-        for port, proc in zip(ports, procs, strict=True):
-            while True:
-                assert proc.poll() is None, f"gunicorn on {port} exited with {proc.returncode}"
-                with contextlib.suppress(requests.RequestException):
-                    if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok:
-                        break
-                assert time.monotonic() < deadline, f"gunicorn on {port} did not start"
-                time.sleep(0.1)
-        yield ports
-    finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
 class Node:
     """One node seen through the (simulated) TLS proxy. Cookies are kept in ``jar`` and sent by
     hand: they are ``Secure`` and the hop proxy → gunicorn is plain HTTP."""
@@ -204,7 +162,7 @@ def test_two_gunicorn_nodes_share_sessions_plans_archive_and_cache(node_env, tmp
     second = _run(node_env, "-c", CACHE_CHECK, "b").split()
     assert first == ["DatabaseCache", "True"] and second == ["DatabaseCache", "False"]
 
-    with _nodes(node_env, 2) as (port_a, port_b):
+    with gunicorn_nodes(node_env, 2) as (port_a, port_b):
         jar: dict = {}
         a = Node(port_a, jar)
         login = a.get("/login/")

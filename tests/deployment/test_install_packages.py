@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
+
+import pytest
 
 BASE = Path(__file__).resolve().parents[2]
 SCRIPT = BASE / "deploy" / "install-packages"
@@ -101,3 +104,24 @@ def test_a_python_without_venv_support_gets_python3_venv(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "install -y -qq python3-venv" in (tmp_path / "apt.log").read_text()
+
+
+def test_every_font_the_filed_pdf_embeds_comes_from_a_listed_package():
+    """A fresh Debian has DejaVu Sans (fonts-dejavu-core) but not the Condensed faces the PDF
+    uses (fonts-dejavu-extra): the PDF fell back to other fonts with a warning per face."""
+    from lus.documents.pdf import DEFAULT_FONT_DIR, FONTS
+
+    if not shutil.which("dpkg"):
+        pytest.skip("dpkg tells which Debian package holds a file; this is not Debian")
+    listed = {
+        line.split()[0]
+        for line in (BASE / "deploy" / "apt-packages.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    for faces in FONTS.values():
+        for _weight, _style, name in faces:
+            path = f"{DEFAULT_FONT_DIR}/{name}"
+            owner = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
+            assert owner.returncode == 0, f"{path}: no Debian package holds it here"
+            package = owner.stdout.split(":")[0]
+            assert package in listed, f"{path} comes from {package}, not in apt-packages.txt"

@@ -11,6 +11,8 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parents[2]
 NOISE = (
     "WARNING: Location 'file:///opt/x/simple/y/' is ignored: it is neither a file nor a directory."
+    "\nWARNING: Location '/opt/wheels' is ignored: it is either a non-existing path or lacks a "
+    "specific scheme."
 )
 
 

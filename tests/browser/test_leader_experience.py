@@ -174,7 +174,7 @@ def _history(page, live_server, login, slug: str) -> None:
         expect(charts.first.locator("title")).to_contain_text(re.compile(r"\d{4}: \d+,\d"))
         assert main.locator("details table").count() == charts.count()
     else:
-        expect(main).to_contain_text("Der er endnu ingen svar på en skala")
+        expect(main).to_contain_text("Der er ingen svar på en skala at tegne")
     points = main.locator(".lus-thread > li")
     assert points.count() >= 1
     point = main.locator(".lus-thread > li", has_text="Styrke min sparring med mine teamledere")

@@ -132,7 +132,12 @@ class User(AbstractUser):
                 violation_error_message=_("A person cannot be their own leader."),
             ),
         ]
-        indexes = [models.Index(fields=["municipality", "manager"])]
+        indexes = [
+            models.Index(fields=["municipality", "manager"]),
+            # HR's status overview lists a round's conversations a page at a time by the
+            # leader's name: read in this order, a page costs the page, not the municipality.
+            models.Index(fields=["municipality", "name", "id"], name="user_muni_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.username

@@ -18,7 +18,7 @@ Status and numbers only — never content.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from lus.accounts.models import User
@@ -136,26 +136,14 @@ def status_count_changed(
     )
 
 
-#: A count row: (leader's unit id, leader's leader id, status, number).
-CountRow = tuple[int | None, int | None, str, int]
-
-
-def status_counts(municipality_id: int, year: int) -> tuple[StatusSummary, list[CountRow]]:
-    """The summary and its counts, [(unit id, leader's leader id, status, n), ...] with n > 0
-    (built first if the year has none yet). Reads a number of rows bounded by the
-    municipality's units and leaders' leaders, not by its conversations."""
+def status_summary(*, municipality_id: int, year: int) -> StatusSummary:
+    """The year's summary, counted first if the year has none yet. Its counts are read per
+    unit and per leader's leader by the overview (``lus.rounds.selectors``): rows bounded by
+    the municipality's units and leaders' leaders, never its conversations."""
     summary = StatusSummary.objects.filter(municipality_id=municipality_id, year=year).first()
     if summary is None:
         summary = status_counts_rebuild(municipality_id=municipality_id, year=year)
-    rows = [
-        row
-        for row in StatusCount.objects.filter(municipality_id=municipality_id, year=year)
-        .order_by()
-        .values_list("org_unit_id", "leaders_leader_id", "status")
-        .annotate(total=Sum("n"))
-        if row[3] > 0
-    ]
-    return summary, rows
+    return summary
 
 
 def status_counts_rebuild_all(*, municipality_id: int | None = None) -> int:

@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lus.accounts.models import OrgUnit
+from lus.accounts.models import OrgUnit, User
 
-from .selectors import BUCKETS, round_leaders_leaders
+from .selectors import BUCKETS, unit_in_round, unit_path
 
 
 class IdChoiceField(forms.ModelChoiceField):
@@ -29,61 +29,63 @@ class IdChoiceField(forms.ModelChoiceField):
 
 
 class OverviewFilterForm(forms.Form):
-    """GET filters of the status overview; an invalid value shows its error and is ignored."""
+    """GET filters of the status overview; an invalid value shows its error and is ignored.
 
-    unit = IdChoiceField(label=_("Organisational unit"), queryset=None, required=False)
-    leaders_leader = IdChoiceField(label=_("Leader's leader"), queryset=None, required=False)
+    The unit and the leader's leader are chosen on the page (a unit's name opens it; a leader's
+    leader's name filters by them) and carried as hidden fields: no list of every unit or
+    leader's leader, which would grow with the municipality."""
+
+    unit = IdChoiceField(
+        label=_("Organisational unit"), queryset=None, required=False, widget=forms.HiddenInput
+    )
+    leaders_leader = IdChoiceField(
+        label=_("Leader's leader"), queryset=None, required=False, widget=forms.HiddenInput
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+    search = forms.CharField(
+        label=_("Find a leader's leader"), max_length=100, required=False, strip=True
+    )
 
     def __init__(self, *args, lus_round, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.only("pk", "name").order_by("name")
-        self.fields["unit"].empty_label = _("All units")
-        self.fields["leaders_leader"].queryset = round_leaders_leaders(lus_round).only(
-            "pk", "name", "username"
-        )
-        self.fields["leaders_leader"].empty_label = _("All leaders' leaders")
+        self.lus_round = lus_round
+        self.path: list[tuple[int, str]] = []
+        self.fields["unit"].queryset = OrgUnit.objects.only("pk", "name", "municipality_id")
+        self.fields["leaders_leader"].queryset = User.objects.only("pk", "name")
         self.fields["status"].choices = [("", _("All statuses"))] + [
             (key, label) for key, label, _s in BUCKETS
         ]
-        for name in ("unit", "leaders_leader", "status"):
-            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["status"].widget.attrs["class"] = "form-select"
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"
+        self.fields["search"].widget.attrs.update(
+            {"class": "form-control", "type": "search", "autocomplete": "off"}
+        )
+        status = self.fields["status"]
+        chosen = str(self["status"].value() or "")
+        status.options = [(str(v), label, str(v) == chosen) for v, label in status.choices]
 
-    #: Names of the units and leaders' leaders read for the options, by id (the overview's
-    #: tables name their rows with them instead of reading the names again).
-    names: dict[str, dict[int, str]]
-
-    def _set_options(self) -> None:
-        """Each select's options as (value, label, selected) for the page's template
-        (``rounds/partials/select.html``): one template loop instead of Django's widget
-        templates, one include per option, for every unit and leader's leader."""
-        self.names = {}
-        for name in ("unit", "leaders_leader", "status"):
-            field = self.fields[name]
-            chosen = str(self[name].value() or "")
-            if name == "status":
-                pairs = [(str(value), label) for value, label in field.choices]
-            else:
-                objects = list(field.queryset)
-                self.names[name] = {obj.pk: obj.name for obj in objects}
-                pairs = [("", field.empty_label)] + [
-                    (str(obj.pk), field.label_from_instance(obj)) for obj in objects
-                ]
-            field.options = [(value, label, value == chosen) for value, label in pairs]
+    def clean_unit(self):
+        unit = self.cleaned_data.get("unit")
+        if unit is None:
+            return None
+        self.path = unit_path(unit)
+        if not unit_in_round(self.lus_round, self.path):
+            raise forms.ValidationError(_("That unit is not part of this round."))
+        return unit
 
     def filters(self) -> dict:
-        self._set_options()
         if not self.is_bound:
             return {}
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {
             "unit": data.get("unit"),
+            "path": self.path if data.get("unit") else [],
             "leaders_leader": data.get("leaders_leader"),
             "bucket": data.get("status") or "",
             "overdue_only": bool(data.get("overdue")),
+            "search": data.get("search") or "",
         }
 
 

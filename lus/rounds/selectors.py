@@ -11,14 +11,16 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lus.accounts.models import OrgUnit, User
 from lus.conversations.models import Conversation
 
-from .models import LusRound
+from .models import LusRound, StatusCount
 
 S = Conversation.Status
 
@@ -137,23 +139,24 @@ def is_overdue(status: str, deadline: datetime.date, today: datetime.date) -> bo
 @dataclass
 class Overview:
     round: LusRound
+    #: The unit HR has opened (None: the round's top), with the units above it.
+    unit: OrgUnit | None
+    path: list[tuple[int, str]]
+    leaders_leader: User | None
+    #: One row per unit one level down (its sub-units counted in), then the opened unit's own
+    #: people ("No unit" at the top of a municipality-wide round).
     by_unit: list[StatusCounts]
-    by_leaders_leader: list[StatusCounts]
+    #: One page of the leaders' leaders with conversations in the opened unit.
+    by_leaders_leader: Page
     total: StatusCounts
     #: Every row of the filter (lazy; the CSV export reads it whole).
     rows: QuerySet
     today: datetime.date
     #: The version of the counts: a rendered table of them is cached under it.
     version: int = 0
-    #: How many rows of the filter each unit has, in the order of the list (unit id, n).
-    rows_per_unit: list[tuple[int | None, int]] = field(default_factory=list)
-    #: Every leader's leader with a conversation this year (the filter's choices).
-    leaders_leader_ids: list[int] = field(default_factory=list)
+    #: How many rows the filter gives (from the counts, not a COUNT query).
+    row_count: int = 0
     filters_key: str = ""
-
-    @property
-    def row_count(self) -> int:
-        return sum(n for _unit, n in self.rows_per_unit)
 
 
 def _counts_of(table: dict, key) -> StatusCounts:
@@ -163,37 +166,192 @@ def _counts_of(table: dict, key) -> StatusCounts:
     return counts
 
 
-def _round_counts(lus_round: LusRound):
-    """The kept counts of the round's year, read once per request (the filter form and the
-    overview both need them)."""
-    from .counts import status_counts
+def _round_summary(lus_round: LusRound):
+    """The kept counts' summary of the round's year (counted first if there is none yet)."""
+    from .counts import status_summary
 
-    if not hasattr(lus_round, "_counts"):
+    return status_summary(municipality_id=lus_round.municipality_id, year=lus_round.year)
+
+
+def _units_sql(municipality_id: int, seed: str, seed_params: list) -> tuple[str, list]:
+    """A recursive query of the units below ``seed`` (a condition on the seed units), each with
+    the seed unit it lies under: (id, top). UNION, not UNION ALL: a loop of parents ends."""
+    table = OrgUnit._meta.db_table
+    sql = (
+        f"WITH RECURSIVE sub(id, top) AS ("  # noqa: S608 (table names; values are parameters)
+        f"SELECT id, id FROM {table} WHERE municipality_id = %s AND {seed} "
+        f"UNION SELECT o.id, sub.top FROM {table} o JOIN sub ON o.parent_id = sub.id "
+        f"WHERE o.municipality_id = %s) "
+    )
+    return sql, [municipality_id, *seed_params, municipality_id]
+
+
+def _scope_seed(lus_round: LusRound, unit: OrgUnit | None) -> tuple[str, list] | None:
+    """The units the page counts in, as a seed condition: the opened unit, else the round's
+    units; None: the whole municipality."""
+    if unit is not None:
+        return "id = %s", [unit.pk]
+    chosen = round_unit_pks(lus_round)
+    if chosen:
+        return f"id IN ({', '.join(['%s'] * len(chosen))})", chosen
+    return None
+
+
+def _in_scope(municipality_id: int, seed: tuple[str, list]) -> RawSQL:
+    """The ids of the scope's units and every unit below them (for ``__in``)."""
+    sql, params = _units_sql(municipality_id, *seed)
+    return RawSQL(sql + "SELECT id FROM sub", params)  # noqa: S608, S611 (values are parameters)
+
+
+def unit_path(unit: OrgUnit) -> list[tuple[int, str]]:
+    """The unit and every unit above it, the top first, as (id, name); one query."""
+    table = OrgUnit._meta.db_table
+    sql = (
+        f"WITH RECURSIVE up(id, name, parent_id, depth) AS ("  # noqa: S608 (table names; values are parameters)
+        f"SELECT id, name, parent_id, 0 FROM {table} WHERE id = %s AND municipality_id = %s "
+        f"UNION SELECT o.id, o.name, o.parent_id, up.depth + 1 FROM {table} o "
+        f"JOIN up ON o.id = up.parent_id WHERE up.depth < 100 AND o.municipality_id = %s) "
+        f"SELECT id, name FROM up ORDER BY depth DESC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [unit.pk, unit.municipality_id, unit.municipality_id])
+        return [(pk, name) for pk, name in cursor.fetchall()]
+
+
+def round_unit_pks(lus_round: LusRound) -> list[int]:
+    """The units the round was started for (none: the whole municipality), read once."""
+    if not hasattr(lus_round, "_unit_pks"):
+        chosen = list(lus_round.org_units.values_list("pk", flat=True)) if lus_round.pk else []
         # Cached on the instance for the request; the stubs cannot know this attribute.
-        lus_round._counts = status_counts(lus_round.municipality_id, lus_round.year)  # type: ignore[attr-defined]
-    return lus_round._counts  # type: ignore[attr-defined]
+        lus_round._unit_pks = chosen  # type: ignore[attr-defined]
+    return lus_round._unit_pks  # type: ignore[attr-defined]
+
+
+def unit_in_round(lus_round: LusRound, path: list[tuple[int, str]]) -> bool:
+    chosen = set(round_unit_pks(lus_round))
+    return not chosen or any(pk in chosen for pk, _name in path)
+
+
+def _unit_rows(
+    lus_round: LusRound, unit: OrgUnit | None, leaders_leader: User | None
+) -> tuple[list[tuple[int | None, bool, str, int]], dict[int, str]]:
+    """The counts one level below the opened unit, each sub-unit with everything under it, and
+    the opened unit's own (``top`` None): [(top, is_own, status, n)] and the tops' names. One
+    query, whatever the size of the municipality."""
+    m = lus_round.municipality_id
+    if unit is not None:
+        seed: tuple[str, list] = ("parent_id = %s", [unit.pk])
+        own, own_params = "sc.org_unit_id = %s", [unit.pk]
+    else:
+        round_seed = _scope_seed(lus_round, None)
+        seed = round_seed or ("parent_id IS NULL", [])
+        # People without a unit belong to a round of the whole municipality only.
+        own, own_params = ("1 = 0", []) if round_seed else ("sc.org_unit_id IS NULL", [])
+    sql, params = _units_sql(m, *seed)
+    table = StatusCount._meta.db_table
+    where = ["sc.municipality_id = %s", "sc.year = %s", f"(sub.top IS NOT NULL OR {own})"]
+    params += [m, lus_round.year, *own_params]
+    if leaders_leader is not None:
+        where.append("sc.leaders_leader_id = %s")
+        params.append(leaders_leader.pk)
+    sql += (
+        f"SELECT sub.top, t.name, sc.status, SUM(sc.n) FROM {table} sc "  # noqa: S608 (table names; values are parameters)
+        f"LEFT JOIN sub ON sc.org_unit_id = sub.id "
+        f"LEFT JOIN {OrgUnit._meta.db_table} t ON t.id = sub.top "
+        f"WHERE {' AND '.join(where)} GROUP BY sub.top, t.name, sc.status"
+    )
+    rows: list[tuple[int | None, bool, str, int]] = []
+    names: dict[int, str] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for top, name, status, n in cursor.fetchall():
+            rows.append((top, top is None, status, int(n)))
+            if top is not None:
+                names[top] = name
+    return rows, names
+
+
+def _leaders_leader_page(
+    lus_round: LusRound,
+    scope: QuerySet,
+    *,
+    leaders_leader: User | None,
+    search: str,
+    number,
+    per_page: int,
+    overdue_possible: bool,
+) -> Page:
+    """One page of the leaders' leaders with conversations in the scope, by name (a name
+    search narrows them), each with its counts: three queries, whatever the number of
+    leaders' leaders."""
+    from .counts import NO_LUS
+
+    counted = scope.exclude(status=NO_LUS)
+    holders = (
+        counted.order_by()
+        .values("leaders_leader_id")
+        .annotate(total=Sum("n"))
+        .filter(total__gt=0)
+        .values("leaders_leader_id")
+    )
+    people = User.objects.filter(pk__in=holders)
+    if leaders_leader is not None:
+        people = people.filter(pk=leaders_leader.pk)
+    if search:
+        people = people.filter(name__icontains=search)
+    paginator = Paginator(people.order_by("name", "pk").only("pk", "name"), per_page)
+    page = paginator.get_page(number)
+    table: dict[int | None, StatusCounts] = {}
+    for person in page.object_list:
+        _counts_of(table, person.pk).name = person.name
+    if table:
+        for ll, status, n in (
+            counted.filter(leaders_leader_id__in=list(table))
+            .order_by()
+            .values_list("leaders_leader_id", "status")
+            .annotate(total=Sum("n"))
+        ):
+            _add(table[ll], status, n, overdue_possible)
+    page.object_list = [table[p.pk] for p in page.object_list]
+    return page
+
+
+def _add(counts: StatusCounts, status: str, n: int, overdue_possible: bool) -> None:
+    from .counts import NO_LUS
+
+    if status == NO_LUS:
+        counts.without_lus += n
+        return
+    counts.counts[BUCKET_OF[status]] += n
+    if overdue_possible and status not in DONE:
+        counts.overdue += n
+
+
+#: Leaders' leaders per page of their table.
+LEADERS_LEADERS_PER_PAGE = 25
 
 
 def round_overview(
     lus_round: LusRound,
     *,
     unit: OrgUnit | None = None,
+    path: list[tuple[int, str]] | None = None,
     leaders_leader: User | None = None,
     bucket: str = "",
     overdue_only: bool = False,
+    search: str = "",
+    leaders_leaders_page=None,
     today: datetime.date | None = None,
-    names: dict[str, dict[int, str]] | None = None,
 ) -> Overview:
-    """Counts per status for each org unit and each leader's leader, and the (lazy, filtered)
-    list of conversations with status and dates only. The counts come from the counts kept
-    as data (``lus.rounds.counts``): a bounded number of rows, whatever the number of leaders."""
+    """The status of a round from the counts kept as data (``lus.rounds.counts``), one unit
+    at a time: its sub-units' counts (everything under each counted in), a page of its
+    leaders' leaders and the (lazy, filtered) list of its conversations with status and dates
+    only. What the page reads is bounded by the unit's sub-units and the page sizes, not by
+    the municipality's size."""
     from .counts import NO_LUS
 
     today = today or timezone.localdate()
-    unit_ids = round_unit_ids(lus_round)
-    if unit is not None:
-        chosen = unit_ids_with_descendants([unit.pk])
-        unit_ids = chosen if unit_ids is None else unit_ids & chosen
+    m = lus_round.municipality_id
     overdue_possible = today > lus_round.deadline
     if bucket in BUCKET_LABELS:
         listed = next(s for k, _l, s in BUCKETS if k == bucket)
@@ -202,74 +360,66 @@ def round_overview(
     if overdue_only:
         listed = listed - DONE if overdue_possible else set()
 
-    summary, counted = _round_counts(lus_round)
+    summary = _round_summary(lus_round)
+    rows, names = _unit_rows(lus_round, unit, leaders_leader)
     units: dict[int | None, StatusCounts] = {}
-    leaders_leaders: dict[int | None, StatusCounts] = {}
-    every_leaders_leader: set[int] = set()
-    in_list: dict[int | None, int] = {}
     total = StatusCounts(key=None, name=str(_("Total")))
-    for unit_id, leaders_leader_id, status, n in counted:
-        if unit_ids is not None and unit_id not in unit_ids:
+    row_count = 0
+    for top, _own, status, n in rows:
+        if not n or (status == NO_LUS and leaders_leader is not None):
             continue
-        if status == NO_LUS:
-            if leaders_leader is None:
-                _counts_of(units, unit_id).without_lus += n
-                total.without_lus += n
-            continue
-        every_leaders_leader.add(leaders_leader_id)
-        if leaders_leader is not None and leaders_leader_id != leaders_leader.pk:
-            continue
-        bucket_key = BUCKET_OF[status]
-        late = n if overdue_possible and status not in DONE else 0
-        for target, key in ((units, unit_id), (leaders_leaders, leaders_leader_id), (None, None)):
-            counts = total if target is None else _counts_of(target, key)
-            counts.counts[bucket_key] += n
-            counts.overdue += late
+        _add(_counts_of(units, top), status, n, overdue_possible)
+        _add(total, status, n, overdue_possible)
         if status in listed:
-            in_list[unit_id] = in_list.get(unit_id, 0) + n
-
-    # ``names``: the units' and leaders' leaders' names the caller has already read.
-    names_of = names or {}
-    unit_names = names_of.get("unit")
-    if unit_names is None or not set(units) - {None} <= set(unit_names):
-        unit_names = dict(
-            OrgUnit.objects.filter(pk__in=[k for k in units if k]).values_list("pk", "name")
-        )
-    people = names_of.get("leaders_leader")
-    if people is None or not set(leaders_leaders) <= set(people):
-        people = dict(User.objects.filter(pk__in=list(leaders_leaders)).values_list("pk", "name"))
+            row_count += n
     for key, counts in units.items():
-        counts.name = (unit_names.get(key) if key is not None else None) or str(_("No unit"))
-    for key, counts in leaders_leaders.items():
-        counts.name = people.get(key, "") if key is not None else ""
+        counts.name = names.get(key, "") if key is not None else ""
+    by_unit = sorted((c for key, c in units.items() if key is not None), key=lambda c: c.name)
+    if None in units:
+        own = units[None]
+        if unit is None:
+            own.name = str(_("No unit"))
+        elif by_unit:
+            own.name = str(_("%(unit)s (its own leaders)") % {"unit": unit.name})
+        else:
+            own.name = unit.name
+        by_unit.append(own)
 
+    seed = _scope_seed(lus_round, unit)
+    scope = StatusCount.objects.filter(municipality_id=m, year=lus_round.year)
     # The leader's municipality is named too, so PostgreSQL joins only this municipality's
     # people instead of scanning everyone's.
-    rows = Conversation.objects.filter(
-        year=lus_round.year, leader__municipality_id=lus_round.municipality_id
-    )
-    if unit_ids is not None:
-        rows = rows.filter(leader__org_unit_id__in=unit_ids)
+    listing = Conversation.objects.filter(year=lus_round.year, leader__municipality_id=m)
+    if seed is not None:
+        scope = scope.filter(org_unit_id__in=_in_scope(m, seed))
+        listing = listing.filter(leader__org_unit_id__in=_in_scope(m, seed))
     if leaders_leader is not None:
-        rows = rows.filter(leaders_leader=leaders_leader)
+        listing = listing.filter(leaders_leader=leaders_leader)
     if listed != set(S.values):
-        rows = rows.filter(status__in=sorted(listed))
-    # The list goes unit by unit (by name; people without a unit last), then by name.
-    order = sorted(
-        in_list,
-        key=lambda u: (u is None, unit_names.get(u, "").lower() if u is not None else "", u or 0),
+        listing = listing.filter(status__in=sorted(listed))
+    listing = listing.select_related("leader", "leader__org_unit", "leaders_leader").only(
+        *STATUS_FIELDS
     )
-    rows = rows.select_related("leader", "leader__org_unit", "leaders_leader").only(*STATUS_FIELDS)
     return Overview(
         round=lus_round,
-        by_unit=sorted(units.values(), key=lambda c: c.name.lower()),
-        by_leaders_leader=sorted(leaders_leaders.values(), key=lambda c: c.name.lower()),
+        unit=unit,
+        path=path or [],
+        leaders_leader=leaders_leader,
+        by_unit=by_unit,
+        by_leaders_leader=_leaders_leader_page(
+            lus_round,
+            scope,
+            leaders_leader=leaders_leader,
+            search=search,
+            number=leaders_leaders_page,
+            per_page=LEADERS_LEADERS_PER_PAGE,
+            overdue_possible=overdue_possible,
+        ),
         total=total,
-        rows=rows.order_by("leader__org_unit__name", "leader__name", "pk"),
+        rows=listing.order_by("leader__name", "leader_id"),
         today=today,
         version=summary.version,
-        rows_per_unit=[(u, in_list[u]) for u in order],
-        leaders_leader_ids=sorted(every_leaders_leader),
+        row_count=row_count,
         filters_key=":".join(
             str(x)
             for x in (
@@ -284,9 +434,8 @@ def round_overview(
 
 
 def overview_page(overview: Overview, number, per_page: int) -> Page:
-    """One page of the overview's list, read from the units on that page only: which units
-    those are, and where in the first of them the page starts, follow from the counts. The
-    query reads those units' conversations, not the municipality's."""
+    """One page of the overview's list, by leader's name. The number of rows comes from the
+    counts (no COUNT over the municipality's conversations)."""
     paginator: Paginator[Conversation] = Paginator([], per_page)
     paginator.count = overview.row_count
     try:
@@ -296,48 +445,13 @@ def overview_page(overview: Overview, number, per_page: int) -> Page:
     except EmptyPage:
         number = paginator.num_pages
     start = (number - 1) * per_page
-    skip, seen = 0, 0
-    on_page: list[int | None] = []
-    for unit_id, n in overview.rows_per_unit:
-        if seen + n <= start:
-            seen += n
-            continue
-        if not on_page:
-            skip = start - seen
-        on_page.append(unit_id)
-        seen += n
-        if seen >= start + per_page:
-            break
-    rows: list[Conversation] = []
-    if on_page:
-        ids = [u for u in on_page if u is not None]
-        in_units = Q(leader__org_unit_id__in=ids)
-        if None in on_page:
-            in_units |= Q(leader__org_unit_id__isnull=True)
-        position = Case(
-            *[When(leader__org_unit_id=u, then=Value(i)) for i, u in enumerate(ids)],
-            default=Value(len(ids)),
-            output_field=IntegerField(),
-        )
-        rows = list(
-            overview.rows.filter(in_units)
-            .annotate(unit_position=position)
-            .order_by("unit_position", "leader__name", "pk")[skip : skip + per_page]
-        )
+    rows = list(overview.rows[start : start + per_page]) if overview.row_count else []
     deadline = overview.round.deadline
     for c in rows:
         # Read by the template; the stubs cannot know these attributes.
-        c.overdue = is_overdue(c.status, deadline, overview.today)  # type: ignore[attr-defined]
-        c.bucket_label = BUCKET_LABELS[BUCKET_OF[c.status]]  # type: ignore[attr-defined]
+        c.overdue = is_overdue(c.status, deadline, overview.today)
+        c.bucket_label = BUCKET_LABELS[BUCKET_OF[c.status]]
     return Page(rows, number, paginator)
-
-
-def round_leaders_leaders(lus_round: LusRound) -> QuerySet[User]:
-    """The leaders' leaders holding the round's conversations (for the filter)."""
-    _summary, counted = _round_counts(lus_round)
-    units = round_unit_ids(lus_round)
-    ids = {ll for unit, ll, _s, _n in counted if ll and (units is None or unit in units)}
-    return User.objects.filter(pk__in=ids).order_by("name")
 
 
 def rounds_with_progress() -> list[LusRound]:

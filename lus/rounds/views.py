@@ -50,7 +50,9 @@ def _overview(request: HttpRequest, pk: int):
     lus_round = object_for_user(request, LusRound, perm="rounds.view_round", pk=pk)
     form = OverviewFilterForm(request.GET or None, lus_round=lus_round)
     filters = form.filters()
-    overview = selectors.round_overview(lus_round, names=form.names, **filters)
+    overview = selectors.round_overview(
+        lus_round, leaders_leaders_page=request.GET.get("side_ll"), **filters
+    )
     return lus_round, form, overview
 
 
@@ -85,9 +87,22 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "buckets": selectors.BUCKETS,
             "query": query.urlencode(),
+            # The links that open a unit, choose a leader's leader or turn a page of them
+            # keep the other filters.
+            "unit_query": _without(request, "side_ll", "unit"),
+            "ll_query": _without(request, "side_ll", "leaders_leader", "search"),
+            "all_ll_query": _without(request, "side_ll", "leaders_leader"),
+            "ll_page_query": _without(request, "side_ll"),
             "deadline_passed": data.today > lus_round.deadline,
         },
     )
+
+
+def _without(request: HttpRequest, *keys: str) -> str:
+    query = request.GET.copy()
+    for key in ("side", *keys):
+        query.pop(key, None)
+    return query.urlencode()
 
 
 class _Excel(csv.excel):

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from lus.accounts.models import OrgUnit, User
 from lus.conversations.models import Conversation
 from lus.rounds.services import round_start
 from lus.tenants.scoping import tenant_scope, unscoped
@@ -178,9 +179,16 @@ def test_overview_query_count_is_constant(
     client.force_login(HRFactory(municipality=haderslev, username="hr1"))
     url = reverse("rounds:overview", args=[lus_round.pk])
     assert client.get(url).status_code == 200  # the first view counts (lus/rounds/counts.py)
-    with django_assert_max_num_queries(8) as ctx:
+    with django_assert_max_num_queries(9) as ctx:
         assert client.get(url).status_code == 200
     print(f"overview with {n_leaders} leaders: {len(ctx.captured_queries)} queries")
+    with tenant_scope(haderslev):
+        unit = OrgUnit.objects.get(name="Skoler")
+        chef = User.objects.get(username="q-chef0")
+    # Opening a unit reads it and the units above it; choosing a leader's leader reads them.
+    with django_assert_max_num_queries(12):
+        response = client.get(url, {"unit": unit.pk, "leaders_leader": chef.pk, "search": "e"})
+        assert response.status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("rounds:overview_csv", args=[lus_round.pk])).status_code == 200
 
@@ -290,8 +298,7 @@ def test_counts_are_kept_in_the_same_transaction_as_status_changes(client, start
 
 @pytest.mark.parametrize("params", [{}, {"status": "not_invited"}, {"unit": "skoler"}])
 def test_pages_cover_every_row_once_in_order(client, started, monkeypatch, params):
-    """The list is read page by page from the units on the page: together the pages give
-    every row of the filter once, unit by unit and by name within a unit."""
+    """Together the pages give every row of the filter once, by the leader's name."""
     from lus.rounds import views
 
     lus_round, org, hr = started
@@ -307,9 +314,7 @@ def test_pages_cover_every_row_once_in_order(client, started, monkeypatch, param
         assert page.number == number and len(page.object_list) <= 2
         seen += [c.pk for c in page]
     assert sorted(seen) == sorted(c.pk for c in expected) and len(seen) == len(set(seen))
-    names = [(c.leader.org_unit.name, c.leader.name) for c in expected]
-    by_pk = {c.pk: (c.leader.org_unit.name, c.leader.name) for c in expected}
-    assert [by_pk[pk] for pk in seen] == sorted(names)
+    assert seen == [c.pk for c in sorted(expected, key=lambda c: (c.leader.name, c.pk))]
     # Past the end: the last page, as Django's paginator does.
     last = _overview_of(client, lus_round, side=99, **params)["page"]
     assert last.number == first["page"].paginator.num_pages
@@ -336,3 +341,166 @@ def test_counts_table_is_a_template_cached_per_version_and_language(client, star
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
     assert "Per organisational unit" in english and "1 of 7 (14 %)" in english
+
+
+@pytest.fixture
+def nested(haderslev):
+    """Børn og Unge with two sub-units (Skoler: a chef and three leaders; Dagtilbud: a chef
+    and two), and Ældre beside it (a chef and two leaders)."""
+    from tests.factories import OrgUnitFactory, UserFactory
+
+    make_version(haderslev)
+    director = UserFactory(municipality=haderslev, username="n-dir", name="Dorte Dir")
+    area = OrgUnitFactory(municipality=haderslev, name="Børn og Unge")
+    units = {"Børn og Unge": area}
+    for parent, name, n in ((area, "Skoler", 3), (area, "Dagtilbud", 2), (None, "Ældre", 2)):
+        unit = units[name] = OrgUnitFactory(municipality=haderslev, name=name, parent=parent)
+        chef = UserFactory(
+            municipality=haderslev,
+            username=f"n-chef-{name}",
+            name=f"Chef {name}",
+            manager=director,
+            org_unit=unit,
+        )
+        for j in range(n):
+            UserFactory(
+                municipality=haderslev,
+                username=f"n-{name}-{j}",
+                name=f"Leder {name} {j}",
+                manager=chef,
+                org_unit=unit,
+            )
+    # The area's own chef, under the director, in the area itself.
+    UserFactory(
+        municipality=haderslev,
+        username="n-area",
+        name="Chef Område",
+        manager=director,
+        org_unit=area,
+    )
+    lus_round = make_round(haderslev)
+    with tenant_scope(haderslev):
+        round_start(lus_round=lus_round)
+    hr = HRFactory(municipality=haderslev, username="hr1")
+    return lus_round, units, hr
+
+
+def _rows(ov) -> dict[str, int]:
+    return {c.name: c.total for c in ov.by_unit}
+
+
+def test_units_open_one_level_at_a_time_with_their_sub_units_counted_in(client, nested):
+    """The top shows the top units (everything under each counted in); opening a unit shows
+    its sub-units, its own leaders and the way back."""
+    lus_round, units, hr = nested
+    client.force_login(hr)
+    url = reverse("rounds:overview", args=[lus_round.pk])
+    response = _get(client, url)
+    top = response.context["overview"]
+    # Børn og Unge: its chef, Skoler (4) and Dagtilbud (3); the director has no LUS.
+    assert _rows(top) == {"Børn og Unge": 8, "Ældre": 3}
+    assert top.total.total == 11
+    html = response.content.decode()
+    assert f'href="?unit={units["Børn og Unge"].pk}"' in html
+
+    opened = _get(client, url, unit=units["Børn og Unge"].pk)
+    ov = opened.context["overview"]
+    assert _rows(ov) == {"Dagtilbud": 3, "Skoler": 4, "Børn og Unge (egne ledere)": 1}
+    assert [name for _pk, name in ov.path] == ["Børn og Unge"]
+    assert ov.total.total == 8 and opened.context["page"].paginator.count == 8
+    assert {c.leader.org_unit.name for c in opened.context["page"]} == {
+        "Børn og Unge",
+        "Skoler",
+        "Dagtilbud",
+    }
+    html = opened.content.decode()
+    assert "Hele runden" in html and 'aria-current="page">Børn og Unge<' in html
+
+    deeper = _get(client, url, unit=units["Skoler"].pk).context["overview"]
+    assert _rows(deeper) == {"Skoler": 4}  # no sub-units: the unit's own row has its name
+    assert [name for _pk, name in deeper.path] == ["Børn og Unge", "Skoler"]
+    # The leaders' leaders of the opened unit only.
+    assert {c.name for c in deeper.by_leaders_leader} == {"Chef Skoler", "Dorte Dir"}
+
+
+def test_leaders_leaders_are_found_by_name_and_paged(client, nested, monkeypatch):
+    from lus.rounds import selectors
+
+    lus_round, _units, hr = nested
+    client.force_login(hr)
+    url = reverse("rounds:overview", args=[lus_round.pk])
+    found = _get(client, url, search="skoler").context["overview"].by_leaders_leader
+    assert [c.name for c in found] == ["Chef Skoler"] and found[0].total == 3
+    monkeypatch.setattr(selectors, "LEADERS_LEADERS_PER_PAGE", 2)
+    first = _get(client, url).context["overview"].by_leaders_leader
+    assert first.paginator.num_pages == 2
+    names = [c.name for c in first]
+    names += [c.name for c in _get(client, url, side_ll=2).context["overview"].by_leaders_leader]
+    assert names == ["Chef Dagtilbud", "Chef Skoler", "Chef Ældre", "Dorte Dir"]
+    response = _get(client, url, search="ingen med det navn")
+    assert "Ingen leders leder med det navn har samtaler her." in response.content.decode()
+    # Choosing one (the name is a link) narrows the counts and the list to their leaders.
+    with tenant_scope(lus_round.municipality):
+        chef = User.objects.get(username="n-chef-Skoler")
+    chosen = _get(client, url, leaders_leader=chef.pk)
+    assert chosen.context["page"].paginator.count == 3
+    assert _rows(chosen.context["overview"]) == {"Børn og Unge": 3}
+    assert "Kun lederne under Chef Skoler." in chosen.content.decode()
+
+
+def test_a_unit_outside_the_round_is_refused_at_the_field(client, nested, randers):
+    from tests.factories import OrgUnitFactory
+
+    lus_round, units, hr = nested
+    with tenant_scope(lus_round.municipality):
+        lus_round.org_units.set([units["Ældre"]])
+    client.force_login(hr)
+    url = reverse("rounds:overview", args=[lus_round.pk])
+    top = _get(client, url).context["overview"]
+    assert _rows(top) == {"Ældre": 3}  # the round's own units, not the municipality's top
+    response = _get(client, url, unit=units["Skoler"].pk)
+    assert "Enheden er ikke med i denne runde." in response.content.decode()
+    assert response.context["overview"].total.total == 3
+    # Another municipality's unit is not a choice at all (the scope), and its name never shows.
+    foreign = OrgUnitFactory(municipality=randers, name="Randers Skoler")
+    response = _get(client, url, unit=foreign.pk)
+    assert (
+        response.context["form"].errors["unit"]
+        and "Randers Skoler" not in response.content.decode()
+    )
+    assert response.context["overview"].total.total == 3
+
+
+def test_the_page_does_not_list_every_leaders_leader_or_unit(client, haderslev, monkeypatch):
+    """At most one page of leaders' leaders and one row per top unit, whatever the size."""
+    from lus.rounds import selectors
+
+    monkeypatch.setattr(selectors, "LEADERS_LEADERS_PER_PAGE", 5)
+    _org_of(haderslev, 4, "s")
+    from tests.factories import OrgUnitFactory, UserFactory
+
+    with tenant_scope(haderslev):
+        area = OrgUnit.objects.get(name="Skoler")
+        boss = User.objects.get(username="s-dir")
+    for i in range(12):
+        unit = OrgUnitFactory(municipality=haderslev, name=f"Skole {i:02d}", parent=area)
+        chef = UserFactory(
+            municipality=haderslev, username=f"s-c{i}", name=f"Skoleleder {i:02d}", manager=boss
+        )
+        chef.org_unit = unit
+        chef.save()
+        UserFactory(municipality=haderslev, username=f"s-l{i}", manager=chef, org_unit=unit)
+    lus_round = make_round(haderslev)
+    with tenant_scope(haderslev):
+        round_start(lus_round=lus_round)
+    client.force_login(HRFactory(municipality=haderslev, username="hr1"))
+    response = _get(client, reverse("rounds:overview", args=[lus_round.pk]))
+    ov = response.context["overview"]
+    assert [c.name for c in ov.by_unit] == ["Skoler", "Ældre"]
+    assert len(ov.by_leaders_leader.object_list) == 5
+    assert ov.by_leaders_leader.paginator.count == 15  # the director, two chefs, 12 heads
+    html = response.content.decode()
+    counts = html[html.index('id="by-unit"') : html.index('id="list"')]
+    assert "Skole 07" not in counts  # a sub-unit: one level down
+    filters = html[: html.index('id="by-unit"')]
+    assert filters.count("<option") == 7  # the statuses, not the units or leaders' leaders

@@ -388,14 +388,24 @@ def municipality_sizes(n_municipalities: int, n_leaders: int) -> list[int]:
     return sizes
 
 
+#: The most leaders one leader's leader has. Municipalities are deeper where they are larger,
+#: not wider: ten times the leaders is another level, not leaders' leaders with 150 leaders.
+MAX_SPAN = 16
+
+
 def hierarchy(n_leaders: int, depth: int) -> list[int | None]:
     """Parent index for each person; index 0 is the director (no parent). Breadth first with
-    the smallest even span that fits everyone in ``depth`` levels (the director included);
-    everyone but the director is a leader with a LUS."""
-    below = depth - 1
-    span = 2
-    while sum(span**k for k in range(1, below + 1)) < n_leaders:
-        span += 1
+    the smallest even span that fits everyone in ``depth`` levels (the director included),
+    and more levels where the span would pass ``MAX_SPAN``; everyone but the director is a
+    leader with a LUS."""
+    while True:
+        below = depth - 1
+        span = 2
+        while sum(span**k for k in range(1, below + 1)) < n_leaders:
+            span += 1
+        if span <= MAX_SPAN:
+            break
+        depth += 1
     parents: list[int | None] = [None]
     level = [0]
     remaining = n_leaders
@@ -525,7 +535,7 @@ class Generator:
         w, rng, mid = self.w, self.rng, m.pk
         parents = hierarchy(n_leaders, depth)
         ids = [w.id(User) for _ in parents]
-        # org units: one per area (level 2), one per department (level 3)
+        # org units: one per leader's leader below the director (areas, departments, ...)
         unit_of: list[int | None] = [None] * len(parents)
         level = [0] * len(parents)
         top_unit = w.add(OrgUnit, municipality_id=mid, name="Direktionen", parent_id=None)
@@ -534,11 +544,11 @@ class Generator:
         for k in range(1, len(parents)):
             p = parents[k]
             level[k] = level[p] + 1
-            if level[k] in (1, 2) and k in has_children:
+            if k in has_children:
                 unit_of[k] = w.add(
                     OrgUnit,
                     municipality_id=mid,
-                    name=f"{'Område' if level[k] == 1 else 'Afdeling'} {k}",
+                    name=f"{('Område', 'Afdeling')[min(level[k], 2) - 1]} {k}",
                     parent_id=unit_of[p],
                 )
             else:
@@ -559,7 +569,7 @@ class Generator:
                 email=f"{slug}-u{k}@bench.lus.invalid",
                 first_name="",
                 last_name="",
-                job_title="Direktør" if k == 0 else ("Leder" if level[k] == depth - 1 else "Chef"),
+                job_title="Direktør" if k == 0 else ("Chef" if k in has_children else "Leder"),
                 org_unit_id=unit_of[k],
                 birth_date=datetime.date(self.year - age, rng.randint(1, 12), rng.randint(1, 28)),
                 manager_id=ids[p] if p is not None else None,

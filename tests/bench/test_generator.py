@@ -29,6 +29,19 @@ def test_hierarchy_has_the_depth_asked_for(n, depth):
     assert parents[0] is None and all(p is not None for p in parents[1:])
 
 
+@pytest.mark.parametrize("n", [2_500, 25_000])
+def test_a_larger_municipality_is_deeper_not_wider(n):
+    """Ten times the leaders is another level: no leader's leader has more than MAX_SPAN."""
+    from collections import Counter
+
+    from lus.bench.generator import MAX_SPAN
+
+    parents = hierarchy(n, 3)
+    assert len(parents) == n + 1
+    assert max(Counter(parents[1:]).values()) <= MAX_SPAN
+    assert max(_depth(parents, k) for k in range(len(parents))) == (4 if n == 2_500 else 5)
+
+
 def test_sizes_sum_and_national_curve():
     sizes = municipality_sizes(98, 25_000)
     assert sum(sizes) == 25_000

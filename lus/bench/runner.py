@@ -734,7 +734,7 @@ def report(results: list[dict], args, started: float) -> str:
         f"`tests/bench/test_query_budgets.py`): {_ok(not bad_q)}"
         + (f" — over: {', '.join(bad_q)}" if bad_q else "")
     )
-    bad_m = [f"{lb} ({x:.1f}x)" for lb, ok, x in verdicts["median"] if not ok]
+    bad_m = [f"{lb} ({x:.1f}x; {_cause(one, lb)})" for lb, ok, x in verdicts["median"] if not ok]
     lines.append(
         f"- Median ≤ 3x the floor's median: {_ok(not bad_m)}"
         + (f" — over: {', '.join(bad_m)}" if bad_m else "")
@@ -782,6 +782,27 @@ def report(results: list[dict], args, started: float) -> str:
         lines.append(f"- Worker RSS ≤ 200 MB: {_ok(max(rss) <= 200)} (max {max(rss):.0f} MB)")
     lines += ["", f"Bench wall time: {time.perf_counter() - started:.0f} s.", ""]
     return "\n".join(lines)
+
+
+#: The profile's shares, as the report names them in a miss's cause.
+SHARES = {
+    "sql_build": "SQL built by the ORM",
+    "sql_run": "SQL run",
+    "templates": "templates",
+    "rest": "Python in views, middleware and the ORM's rows",
+}
+
+
+def _cause(one: dict, label: str) -> str:
+    """A miss's measured cause: the page's largest share of time in the profile."""
+    key = next((k for k, (lb, _r, _m) in one["labels"].items() if lb == label), None)
+    prof = one.get("profile", {}).get(key) or {}
+    if not prof:
+        return "not profiled"
+    shares = {k: prof.get(k) or 0 for k in ("sql_build", "sql_run", "templates")}
+    shares["rest"] = max(0.0, 1 - sum(shares.values()))
+    top = max(shares, key=lambda k: shares[k])
+    return f"largest share: {SHARES[top]} {shares[top]:.0%}"
 
 
 def people_import_bench(db: str, quick: bool) -> dict:

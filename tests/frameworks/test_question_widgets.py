@@ -43,7 +43,7 @@ def test_scale_values_check_the_answer_and_read_out_the_ends():
     assert 'id="q-7-3" value="3" checked>' in scale
     assert scale.count(" checked") == 1 and " disabled" not in scale
     first, last = scale.split("</span>\n")[0], scale.split("</span>\n")[4]
-    assert '<span class="visually-hidden"> – Slet ikke</span>' in first
+    assert '<span class="visually-hidden"> \N{EN DASH} Slet ikke</span>' in first
     assert "&lt;b&gt;Helt&lt;/b&gt;" in last and "<b>" not in scale
     assert '<label class="btn btn-outline-primary" for="q-7-2">2</label>' in scale
 

@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
+
 def _current(q) -> list[str]:
     """The answer's values as strings; none where nothing is answered (the studio's preview)."""
     return getattr(q, "current", None) or []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
 from lus.conversations.models import ConversationState, Minutes, Role, SectionNote
@@ -212,13 +212,12 @@ def _with_evaluations(qs, conversation) -> list[PlanItem]:
     None) read in the same query."""
     from .models import PlanItemEvaluation
 
-    ev = PlanItemEvaluation.objects.filter(item=OuterRef("pk"), conversation=conversation)
+    # One LEFT JOIN (at most one evaluation per point and conversation) instead of three
+    # subqueries: the same rows, a third of the ORM's work to build the SQL.
     items = list(
         qs.annotate(
-            _eval_pk=Subquery(ev.values("pk")[:1]),
-            _eval_text=Subquery(ev.values("text")[:1]),
-            _eval_status=Subquery(ev.values("status")[:1]),
-        )
+            ev=FilteredRelation("evaluations", condition=Q(evaluations__conversation=conversation))
+        ).annotate(_eval_pk=F("ev__pk"), _eval_text=F("ev__text"), _eval_status=F("ev__status"))
     )
     for item in items:
         item.evaluation = None

@@ -143,14 +143,12 @@ def two_clients_machine():
                 # The second saver chooses inline: keep mine (the other's version of the
                 # overlapping words is deliberately replaced).
                 chosen = words(outcome.value) - words(outcome.mine)
-                outcome = self._save(
-                    client,
-                    outcome.mine,
-                    outcome.value,
-                    outcome.revision,
-                    uuid.uuid4().hex,
-                    chosen=chosen,
-                )
+                # The choice is a new attempt (the browser's next save has the conflict's
+                # revision, so a new token): a lost answer now resends this one, never the
+                # attempt that was answered with the conflict (plan.js).
+                retry = (outcome.mine, outcome.value, outcome.revision, uuid.uuid4().hex)
+                client.last_sent = retry
+                outcome = self._save(client, *retry, chosen=chosen)
                 assert outcome.saved or outcome.status == services.Outcome.UNCHANGED
             client.text = client.base = outcome.value
             client.revision = outcome.revision

@@ -446,6 +446,7 @@ def test_leaders_leaders_are_found_by_name_and_paged(client, nested, monkeypatch
     assert chosen.context["page"].paginator.count == 3
     assert _rows(chosen.context["overview"]) == {"Børn og Unge": 3}
     assert "Kun lederne under Chef Skoler." in chosen.content.decode()
+    assert "Endnu ingen LUS" not in chosen.content.decode()  # they have no leader's leader
 
 
 def test_a_unit_outside_the_round_is_refused_at_the_field(client, nested, randers):

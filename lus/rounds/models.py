@@ -344,7 +344,14 @@ class StatusCount(TenantOwned):
     class Meta:
         verbose_name = _("status count")
         verbose_name_plural = _("status counts")
-        indexes = [models.Index(fields=["municipality", "year"], name="status_count_year")]
+        indexes = [
+            models.Index(fields=["municipality", "year"], name="status_count_year"),
+            # The overview's page of leaders' leaders asks, person by person, whether they
+            # hold any of the year's conversations.
+            models.Index(
+                fields=["municipality", "year", "leaders_leader"], name="status_count_holder"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.org_unit_id}/{self.leaders_leader_id} {self.status}: {self.n}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -147,7 +147,7 @@ class Overview:
     #: people ("No unit" at the top of a municipality-wide round).
     by_unit: list[StatusCounts]
     #: One page of the leaders' leaders with conversations in the opened unit.
-    by_leaders_leader: Page
+    by_leaders_leader: LeadersLeaderPage
     total: StatusCounts
     #: Every row of the filter (lazy; the CSV export reads it whole).
     rows: QuerySet
@@ -254,11 +254,13 @@ def _unit_rows(
     if leaders_leader is not None:
         where.append("sc.leaders_leader_id = %s")
         params.append(leaders_leader.pk)
+    # Summed by unit before the names are joined: one name per row of the result, not one
+    # per count row.
     sql += (
-        f"SELECT sub.top, t.name, sc.status, SUM(sc.n) FROM {table} sc "  # noqa: S608 (table names; values are parameters)
-        f"LEFT JOIN sub ON sc.org_unit_id = sub.id "
-        f"LEFT JOIN {OrgUnit._meta.db_table} t ON t.id = sub.top "
-        f"WHERE {' AND '.join(where)} GROUP BY sub.top, t.name, sc.status"
+        f"SELECT g.top, t.name, g.status, g.n FROM ("  # noqa: S608 (table names; values are parameters)
+        f"SELECT sub.top AS top, sc.status AS status, SUM(sc.n) AS n FROM {table} sc "
+        f"LEFT JOIN sub ON sc.org_unit_id = sub.id WHERE {' AND '.join(where)} "
+        f"GROUP BY sub.top, sc.status) g LEFT JOIN {OrgUnit._meta.db_table} t ON t.id = g.top"
     )
     rows: list[tuple[int | None, bool, str, int]] = []
     names: dict[int, str] = {}
@@ -271,6 +273,49 @@ def _unit_rows(
     return rows, names
 
 
+@dataclass
+class LeadersLeaderPage:
+    """One page of the leaders' leaders: the page knows whether there is a next one, not how
+    many there are (counting them would read every leader's leader of the municipality)."""
+
+    object_list: list[StatusCounts]
+    number: int
+    has_next: bool
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __getitem__(self, index):
+        return self.object_list[index]
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _page_number(number) -> int:
+    try:
+        value = int(str(number))
+    except (TypeError, ValueError):
+        return 1
+    return value if 1 <= value <= 10_000 else 1
+
+
 def _leaders_leader_page(
     lus_round: LusRound,
     scope: QuerySet,
@@ -280,29 +325,25 @@ def _leaders_leader_page(
     number,
     per_page: int,
     overdue_possible: bool,
-) -> Page:
+) -> LeadersLeaderPage:
     """One page of the leaders' leaders with conversations in the scope, by name (a name
-    search narrows them), each with its counts: three queries, whatever the number of
-    leaders' leaders."""
+    search narrows them), each with its counts: two queries that read the page, walking the
+    people by name and asking the counts' (leader's leader) index for each."""
     from .counts import NO_LUS
 
     counted = scope.exclude(status=NO_LUS)
-    holders = (
-        counted.order_by()
-        .values("leaders_leader_id")
-        .annotate(total=Sum("n"))
-        .filter(total__gt=0)
-        .values("leaders_leader_id")
+    people = User.objects.filter(
+        Exists(counted.filter(leaders_leader_id=OuterRef("pk"), n__gt=0).values("pk"))
     )
-    people = User.objects.filter(pk__in=holders)
     if leaders_leader is not None:
         people = people.filter(pk=leaders_leader.pk)
     if search:
         people = people.filter(name__icontains=search)
-    paginator = Paginator(people.order_by("name", "pk").only("pk", "name"), per_page)
-    page = paginator.get_page(number)
+    number = _page_number(number)
+    start = (number - 1) * per_page
+    found = list(people.order_by("name", "pk").only("pk", "name")[start : start + per_page + 1])
     table: dict[int | None, StatusCounts] = {}
-    for person in page.object_list:
+    for person in found[:per_page]:
         _counts_of(table, person.pk).name = person.name
     if table:
         for ll, status, n in (
@@ -312,8 +353,11 @@ def _leaders_leader_page(
             .annotate(total=Sum("n"))
         ):
             _add(table[ll], status, n, overdue_possible)
-    page.object_list = [table[p.pk] for p in page.object_list]
-    return page
+    return LeadersLeaderPage(
+        object_list=[c for c in table.values() if c.total],
+        number=number,
+        has_next=len(found) > per_page,
+    )
 
 
 def _add(counts: StatusCounts, status: str, n: int, overdue_possible: bool) -> None:

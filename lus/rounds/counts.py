@@ -17,14 +17,14 @@ Status and numbers only — never content.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from lus.accounts.models import User
+from lus.accounts.models import OrgUnit, User
 from lus.conversations.models import Conversation
 
-from .models import StatusCount, StatusSummary
+from .models import StatusCount, StatusSummary, UnitStatusCount
 
 #: A conversation's place in the counts: (leader's unit id, leader's leader id, status).
 Key = tuple[int | None, int | None, str]
@@ -97,7 +97,62 @@ def status_counts_rebuild(*, municipality_id: int, year: int) -> StatusSummary:
         for unit, n in _people_without_lus(municipality_id, year)
     ]
     StatusCount.objects.bulk_create(rows, batch_size=1000)
+    UnitStatusCount.objects.filter(municipality_id=municipality_id, year=year).delete()
+    parents = dict(
+        OrgUnit.objects.filter(municipality_id=municipality_id).values_list("pk", "parent_id")
+    )
+    rolled: dict[tuple[int, str], int] = {}
+    chains: dict[int, list[int]] = {}
+    for row in rows:
+        if row.org_unit_id is None:
+            continue
+        for unit in _chain(row.org_unit_id, parents, chains):
+            rolled[(unit, row.status)] = rolled.get((unit, row.status), 0) + row.n
+    UnitStatusCount.objects.bulk_create(
+        [
+            UnitStatusCount(
+                municipality_id=municipality_id, year=year, org_unit_id=unit, status=status, n=n
+            )
+            for (unit, status), n in rolled.items()
+        ],
+        batch_size=1000,
+    )
+    if connection.vendor == "postgresql":
+        # The planner's row estimates of the rows just written: without them it reads a
+        # whole year's counts to find one unit's (a warning, not an error, for a role that
+        # does not own the tables).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ANALYZE {StatusCount._meta.db_table}, {UnitStatusCount._meta.db_table}"
+            )
     return summary
+
+
+def _chain(unit_id: int, parents: dict, chains: dict) -> list[int]:
+    """The unit and every unit above it (a loop of parents ends where it repeats)."""
+    if unit_id not in chains:
+        chain, seen, current = [], set(), unit_id
+        while current is not None and current not in seen and current in parents:
+            seen.add(current)
+            chain.append(current)
+            current = parents[current]
+        chains[unit_id] = chain
+    return chains[unit_id]
+
+
+def _ancestors(municipality_id: int, unit_id: int) -> list[int]:
+    """The unit and every unit above it: one query, whatever the depth."""
+    table = OrgUnit._meta.db_table
+    sql = (
+        f"WITH RECURSIVE up(id, parent_id, depth) AS ("  # noqa: S608 (table name; values are parameters)
+        f"SELECT id, parent_id, 0 FROM {table} WHERE id = %s AND municipality_id = %s "
+        f"UNION SELECT o.id, o.parent_id, up.depth + 1 FROM {table} o "
+        f"JOIN up ON o.id = up.parent_id WHERE up.depth < 100 AND o.municipality_id = %s) "
+        f"SELECT id FROM up"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [unit_id, municipality_id, municipality_id])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def status_count_changed(
@@ -121,17 +176,28 @@ def status_count_changed(
             rows.append((unit, leaders_leader, status, n))
     if no_lus_unit and new is not None:
         rows.append((new[0], None, NO_LUS, -1))
+    m, year = conversation.municipality_id, conversation.year
     StatusCount.objects.bulk_create(
         [
             StatusCount(
-                municipality_id=conversation.municipality_id,
-                year=conversation.year,
+                municipality_id=m,
+                year=year,
                 org_unit_id=unit,
                 leaders_leader_id=leaders_leader,
                 status=status,
                 n=n,
             )
             for unit, leaders_leader, status, n in rows
+        ]
+    )
+    # The same differences for the unit and every unit above it.
+    chains = {unit: _ancestors(m, unit) for unit in {r[0] for r in rows} if unit is not None}
+    UnitStatusCount.objects.bulk_create(
+        [
+            UnitStatusCount(municipality_id=m, year=year, org_unit_id=a, status=status, n=n)
+            for unit, _ll, status, n in rows
+            if unit is not None
+            for a in chains[unit]
         ]
     )
 

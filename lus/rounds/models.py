@@ -355,3 +355,32 @@ class StatusCount(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.year} {self.org_unit_id}/{self.leaders_leader_id} {self.status}: {self.n}"
+
+
+class UnitStatusCount(TenantOwned):
+    """``StatusCount`` summed up the unit tree, without the leader's leader: a unit's rows
+    count its own people and everyone in its sub-units, so HR's overview reads one unit's
+    sub-units (a few rows each) instead of summing the whole municipality's counts. Built and
+    kept with ``StatusCount`` (``lus.rounds.counts``); status "" counts people without this
+    year's LUS. Status and numbers only — never content."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("organisational unit"),
+    )
+    status = models.CharField(_("status"), max_length=20, blank=True)
+    n = models.IntegerField(_("number"), default=0)
+
+    class Meta:
+        verbose_name = _("status count with sub-units")
+        verbose_name_plural = _("status counts with sub-units")
+        indexes = [
+            models.Index(fields=["municipality", "year", "org_unit"], name="unit_count_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.org_unit_id}+ {self.status}: {self.n}"

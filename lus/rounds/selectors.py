@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from lus.accounts.models import OrgUnit, User
 from lus.conversations.models import Conversation
 
-from .models import LusRound, StatusCount
+from .models import LusRound, StatusCount, UnitStatusCount
 
 S = Conversation.Status
 
@@ -239,6 +239,8 @@ def _unit_rows(
     the opened unit's own (``top`` None): [(top, is_own, status, n)] and the tops' names. One
     query, whatever the size of the municipality."""
     m = lus_round.municipality_id
+    if leaders_leader is None:
+        return _unit_rows_kept(lus_round, unit)
     if unit is not None:
         seed: tuple[str, list] = ("parent_id = %s", [unit.pk])
         own, own_params = "sc.org_unit_id = %s", [unit.pk]
@@ -314,6 +316,44 @@ def _page_number(number) -> int:
     except (TypeError, ValueError):
         return 1
     return value if 1 <= value <= 10_000 else 1
+
+
+def _unit_rows_kept(
+    lus_round: LusRound, unit: OrgUnit | None
+) -> tuple[list[tuple[int | None, bool, str, int]], dict[int, str]]:
+    """``_unit_rows`` for every leader's leader, from the counts kept per unit with its
+    sub-units (``UnitStatusCount``): the rows of the opened unit's sub-units and of its own
+    people, one query reading a few rows per sub-unit, whatever the size of the municipality."""
+    m, year = lus_round.municipality_id, lus_round.year
+    units, counts = OrgUnit._meta.db_table, StatusCount._meta.db_table
+    kept = UnitStatusCount._meta.db_table
+    if unit is not None:
+        tops, tops_params = "t.parent_id = %s", [unit.pk]
+        own, own_params = "s.org_unit_id = %s", [unit.pk]
+    elif chosen := round_unit_pks(lus_round):
+        tops, tops_params = f"t.id IN ({', '.join(['%s'] * len(chosen))})", list(chosen)
+        own, own_params = "1 = 0", []  # people without a unit: a round of units has none
+    else:
+        tops, tops_params = "t.parent_id IS NULL", []
+        own, own_params = "s.org_unit_id IS NULL", []
+    sql = (
+        f"SELECT u.org_unit_id, t.name, u.status, SUM(u.n) FROM {kept} u "  # noqa: S608 (table names; values are parameters)
+        f"JOIN {units} t ON t.id = u.org_unit_id "
+        f"WHERE u.municipality_id = %s AND u.year = %s AND t.municipality_id = %s AND {tops} "
+        f"GROUP BY u.org_unit_id, t.name, u.status "
+        f"UNION ALL SELECT NULL, NULL, s.status, SUM(s.n) FROM {counts} s "
+        f"WHERE s.municipality_id = %s AND s.year = %s AND {own} GROUP BY s.status"
+    )
+    params = [m, year, m, *tops_params, m, year, *own_params]
+    rows: list[tuple[int | None, bool, str, int]] = []
+    names: dict[int, str] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for top, name, status, n in cursor.fetchall():
+            rows.append((top, top is None, status, int(n)))
+            if top is not None:
+                names[top] = name
+    return rows, names
 
 
 def _leaders_leader_page(

@@ -510,3 +510,28 @@ def test_the_page_does_not_list_every_leaders_leader_or_unit(client, haderslev, 
     assert "Skole 07" not in counts  # a sub-unit: one level down
     filters = html[: html.index('id="by-unit"')]
     assert filters.count("<option") == 7  # the statuses, not the units or leaders' leaders
+
+
+def test_sub_unit_counts_follow_a_status_change_at_once_and_agree_with_a_recount(client, nested):
+    """The counts per unit with its sub-units are data too: an invitation in Skoler moves
+    Skoler's and Børn og Unge's counts in the same transaction; the nightly recount agrees."""
+    from lus.conversations import services
+    from lus.rounds.counts import status_counts_rebuild_all
+
+    lus_round, units, hr = nested
+    client.force_login(hr)
+    url = reverse("rounds:overview", args=[lus_round.pk])
+
+    def invited(**params) -> dict[str, int]:
+        ov = _get(client, url, **params).context["overview"]
+        return {c.name: c.counts["invited"] for c in ov.by_unit}
+
+    assert invited() == {"Børn og Unge": 0, "Ældre": 0}
+    with tenant_scope(lus_round.municipality):
+        created = Conversation.objects.select_related("leader").get(leader__username="n-Skoler-1")
+        services.conversation_invite(conversation=created)
+    assert invited() == {"Børn og Unge": 1, "Ældre": 0}
+    assert invited(unit=units["Børn og Unge"].pk)["Skoler"] == 1
+    before = (invited(), invited(unit=units["Børn og Unge"].pk))
+    assert status_counts_rebuild_all() == 1
+    assert (invited(), invited(unit=units["Børn og Unge"].pk)) == before

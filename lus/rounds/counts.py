@@ -1,14 +1,18 @@
-"""The status counts HR's overview reads, kept as data (``StatusSummary``, ``StatusCount``).
+"""The status counts HR's overview reads, kept as data (``StatusSummary``, ``StatusCount``,
+``UnitStatusCount``).
 
 Counting a municipality's conversations on every view of the overview costs in proportion to
-the municipality. Instead the counts per (leader's unit, leader's leader, status) are rows:
+the municipality. Instead the counts per (leader's unit, leader's leader, status) are rows, and
+so are the counts per (unit with all its sub-units, status), which let the overview open one
+unit at a time and read only that unit's sub-units:
 
 - ``status_counts_rebuild`` counts everything once (the first time the overview of a year is
   opened, after a people import moved people between units, and nightly, which also heals
   any change made outside the services, e.g. in the admin);
 - every status change, new conversation and hand-over adds its difference in the same
   transaction (``status_count_changed``): a row with +1 for the new key and one with -1 for
-  the old, so concurrent changes never lose an update; the rebuild folds them together.
+  the old (and the same for the unit and every unit above it), so concurrent changes never
+  lose an update; the rebuild folds them together.
 
 The summary row is locked first by both (the rebuild counts after it holds the lock), so a
 change is either in the rebuild's count or added after it, never both and never neither.

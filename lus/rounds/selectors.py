@@ -357,7 +357,6 @@ def _unit_rows_kept(
 
 
 def _leaders_leader_page(
-    lus_round: LusRound,
     scope: QuerySet,
     *,
     leaders_leader: User | None,
@@ -491,7 +490,6 @@ def round_overview(
         leaders_leader=leaders_leader,
         by_unit=by_unit,
         by_leaders_leader=_leaders_leader_page(
-            lus_round,
             scope,
             leaders_leader=leaders_leader,
             search=search,

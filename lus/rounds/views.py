@@ -75,8 +75,6 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             _short_date(d)
             for d in (c.invited_at, c.scheduled_at, c.held_at, c.plan_agreed_at, c.filed_at)
         ]
-    query = request.GET.copy()
-    query.pop("side", None)
     return render(
         request,
         "rounds/overview.html",
@@ -86,7 +84,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "overview": data,
             "page": page,
             "buckets": selectors.BUCKETS,
-            "query": query.urlencode(),
+            "query": _without(request),
             # The links that open a unit, choose a leader's leader or turn a page of them
             # keep the other filters.
             "unit_query": _without(request, "side_ll", "unit"),

@@ -144,19 +144,20 @@ def _chain(unit_id: int, parents: dict, chains: dict) -> list[int]:
     return chains[unit_id]
 
 
-def _ancestors(municipality_id: int, unit_id: int) -> list[int]:
-    """The unit and every unit above it: one query, whatever the depth."""
+def unit_chain(municipality_id: int, unit_id: int) -> list[tuple[int, str]]:
+    """The unit and every unit above it, the unit first, as (id, name): one query, whatever
+    the depth (a loop of parents ends where it repeats)."""
     table = OrgUnit._meta.db_table
     sql = (
-        f"WITH RECURSIVE up(id, parent_id, depth) AS ("  # noqa: S608 (table name; values are parameters)
-        f"SELECT id, parent_id, 0 FROM {table} WHERE id = %s AND municipality_id = %s "
-        f"UNION SELECT o.id, o.parent_id, up.depth + 1 FROM {table} o "
+        f"WITH RECURSIVE up(id, name, parent_id, depth) AS ("  # noqa: S608 (table name; values are parameters)
+        f"SELECT id, name, parent_id, 0 FROM {table} WHERE id = %s AND municipality_id = %s "
+        f"UNION SELECT o.id, o.name, o.parent_id, up.depth + 1 FROM {table} o "
         f"JOIN up ON o.id = up.parent_id WHERE up.depth < 100 AND o.municipality_id = %s) "
-        f"SELECT id FROM up"
+        f"SELECT id, name FROM up ORDER BY depth"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [unit_id, municipality_id, municipality_id])
-        return [row[0] for row in cursor.fetchall()]
+        return [(pk, name) for pk, name in cursor.fetchall()]
 
 
 def status_count_changed(
@@ -195,7 +196,11 @@ def status_count_changed(
         ]
     )
     # The same differences for the unit and every unit above it.
-    chains = {unit: _ancestors(m, unit) for unit in {r[0] for r in rows} if unit is not None}
+    chains = {
+        unit: [pk for pk, _name in unit_chain(m, unit)]
+        for unit in {r[0] for r in rows}
+        if unit is not None
+    }
     UnitStatusCount.objects.bulk_create(
         [
             UnitStatusCount(municipality_id=m, year=year, org_unit_id=a, status=status, n=n)

@@ -205,17 +205,9 @@ def _in_scope(municipality_id: int, seed: tuple[str, list]) -> RawSQL:
 
 def unit_path(unit: OrgUnit) -> list[tuple[int, str]]:
     """The unit and every unit above it, the top first, as (id, name); one query."""
-    table = OrgUnit._meta.db_table
-    sql = (
-        f"WITH RECURSIVE up(id, name, parent_id, depth) AS ("  # noqa: S608 (table names; values are parameters)
-        f"SELECT id, name, parent_id, 0 FROM {table} WHERE id = %s AND municipality_id = %s "
-        f"UNION SELECT o.id, o.name, o.parent_id, up.depth + 1 FROM {table} o "
-        f"JOIN up ON o.id = up.parent_id WHERE up.depth < 100 AND o.municipality_id = %s) "
-        f"SELECT id, name FROM up ORDER BY depth DESC"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [unit.pk, unit.municipality_id, unit.municipality_id])
-        return [(pk, name) for pk, name in cursor.fetchall()]
+    from .counts import unit_chain
+
+    return unit_chain(unit.municipality_id, unit.pk)[::-1]
 
 
 def round_unit_pks(lus_round: LusRound) -> list[int]:
@@ -230,6 +222,22 @@ def round_unit_pks(lus_round: LusRound) -> list[int]:
 def unit_in_round(lus_round: LusRound, path: list[tuple[int, str]]) -> bool:
     chosen = set(round_unit_pks(lus_round))
     return not chosen or any(pk in chosen for pk, _name in path)
+
+
+def _read_unit_rows(
+    sql: str, params: list
+) -> tuple[list[tuple[int | None, bool, str, int]], dict[int, str]]:
+    """Run a query of (top unit id or None for the opened unit's own, name, status, n):
+    [(top, is_own, status, n)] and the tops' names."""
+    rows: list[tuple[int | None, bool, str, int]] = []
+    names: dict[int, str] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for top, name, status, n in cursor.fetchall():
+            rows.append((top, top is None, status, int(n)))
+            if top is not None:
+                names[top] = name
+    return rows, names
 
 
 def _unit_rows(
@@ -264,15 +272,7 @@ def _unit_rows(
         f"LEFT JOIN sub ON sc.org_unit_id = sub.id WHERE {' AND '.join(where)} "
         f"GROUP BY sub.top, sc.status) g LEFT JOIN {OrgUnit._meta.db_table} t ON t.id = g.top"
     )
-    rows: list[tuple[int | None, bool, str, int]] = []
-    names: dict[int, str] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for top, name, status, n in cursor.fetchall():
-            rows.append((top, top is None, status, int(n)))
-            if top is not None:
-                names[top] = name
-    return rows, names
+    return _read_unit_rows(sql, params)
 
 
 @dataclass
@@ -345,15 +345,7 @@ def _unit_rows_kept(
         f"WHERE s.municipality_id = %s AND s.year = %s AND {own} GROUP BY s.status"
     )
     params = [m, year, m, *tops_params, m, year, *own_params]
-    rows: list[tuple[int | None, bool, str, int]] = []
-    names: dict[int, str] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for top, name, status, n in cursor.fetchall():
-            rows.append((top, top is None, status, int(n)))
-            if top is not None:
-                names[top] = name
-    return rows, names
+    return _read_unit_rows(sql, params)
 
 
 def _leaders_leader_page(

@@ -34,6 +34,7 @@ def object_for_user(
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     user = request.user
+    _share_municipality(obj, user)
     if view_perm and not user.has_perm(view_perm, obj):
         raise Http404
     if not user.has_perm(perm, obj):
@@ -41,3 +42,18 @@ def object_for_user(
             raise PermissionDenied
         raise Http404
     return obj
+
+
+def _share_municipality(obj: models.Model, user: Any) -> None:
+    """Give a tenant object the user's municipality, loaded with the session already: an
+    object found in the user's scope is of the same municipality, and a page that reads a
+    municipality setting through the object (the senior conversation's age, say) would
+    otherwise query it again."""
+    descriptor = getattr(type(obj), "municipality", None)
+    state = getattr(user, "_state", None)
+    municipality = state.fields_cache.get("municipality") if state is not None else None
+    if municipality is None or not hasattr(descriptor, "field"):
+        return
+    field = descriptor.field
+    if getattr(obj, field.attname, None) == municipality.pk and not field.is_cached(obj):
+        field.set_cached_value(obj, municipality)

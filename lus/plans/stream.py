@@ -87,6 +87,9 @@ def sync_events(plan_id: int, municipality_id: int, cursor: int, me: int, second
             close_old_connections()
 
 
+_NOT_LIBPQ = {"server_side_binding", "prepare_threshold", "pool", "assume_role", "isolation_level"}
+
+
 def _conninfo() -> str:
     from psycopg.conninfo import make_conninfo
 
@@ -98,7 +101,13 @@ def _conninfo() -> str:
         "host": db.get("HOST"),
         "port": db.get("PORT"),
     }
-    options = {k: v for k, v in (db.get("OPTIONS") or {}).items() if isinstance(v, str | int)}
+    # libpq's own options only: Django's and psycopg's (server-side binding, prepared
+    # statements) are not connection-string keys.
+    options = {
+        k: v
+        for k, v in (db.get("OPTIONS") or {}).items()
+        if isinstance(v, str | int) and k not in _NOT_LIBPQ
+    }
     return make_conninfo(**{k: v for k, v in params.items() if v}, **options)
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.db.models import Subquery
+
 from lus.conversations.models import Conversation
 from lus.plans.models import PlanItem
 
@@ -21,16 +23,21 @@ def notes_by_item(talk: StatusTalk) -> dict[int, StatusNote]:
 def previous_status(conversation: Conversation):
     """The status talks held on the leader's previous LUS plan, with the notes per point:
     ``(previous conversation, [(item, [(talk, note), ...]), ...])`` or None."""
-    previous = (
+    # One query where nothing was held (most leaders): the previous conversation is read
+    # with its talks, not before them.
+    previous_pk = (
         Conversation.objects.filter(leader_id=conversation.leader_id, year__lt=conversation.year)
         .order_by("-year")
-        .first()
+        .values("pk")[:1]
     )
-    if previous is None:
-        return None
-    talks = talks_of(previous)
+    talks = list(
+        StatusTalk.objects.filter(conversation_id=Subquery(previous_pk))
+        .select_related("conversation")
+        .order_by("number")
+    )
     if not talks:
         return None
+    previous = talks[0].conversation
     notes = {}
     for note in StatusNote.objects.filter(talk__in=talks):
         notes[(note.talk_id, note.item_id)] = note

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -152,6 +152,9 @@ class Overview:
     #: Every row of the filter (lazy; the CSV export reads it whole).
     rows: QuerySet
     today: datetime.date
+    #: The ids of the leaders of ``rows``, in the same order: a page of them, walked by name,
+    #: reads about a page of rows (``overview_page``). None: page ``rows`` itself.
+    leaders: QuerySet | None = None
     #: The version of the counts: a rendered table of them is cached under it.
     version: int = 0
     #: How many rows the filter gives (from the counts, not a COUNT query).
@@ -462,19 +465,24 @@ def round_overview(
 
     seed = _scope_seed(lus_round, unit)
     scope = StatusCount.objects.filter(municipality_id=m, year=lus_round.year)
+    conversations = Conversation.objects.filter(year=lus_round.year)
+    if listed != set(S.values):
+        conversations = conversations.filter(status__in=sorted(listed))
     # The leader's municipality is named too, so PostgreSQL joins only this municipality's
     # people instead of scanning everyone's.
-    listing = Conversation.objects.filter(year=lus_round.year, leader__municipality_id=m)
+    listing = conversations.filter(leader__municipality_id=m)
     if seed is not None:
         scope = scope.filter(org_unit_id__in=_in_scope(m, seed))
         listing = listing.filter(leader__org_unit_id__in=_in_scope(m, seed))
     if leaders_leader is not None:
         listing = listing.filter(leaders_leader=leaders_leader)
-    if listed != set(S.values):
-        listing = listing.filter(status__in=sorted(listed))
-    listing = listing.select_related("leader", "leader__org_unit", "leaders_leader").only(
-        *STATUS_FIELDS
-    )
+    # The whole municipality's list is paged by walking its people by name. A leader's
+    # leader's conversations are few (their index finds them), and a unit's are gathered by
+    # unit however the query is written (PostgreSQL cannot know how many units the recursive
+    # query gives): one query sorts those.
+    leaders = None
+    if seed is None and leaders_leader is None:
+        leaders = _leaders_by_name(m, conversations)
     return Overview(
         round=lus_round,
         unit=unit,
@@ -490,8 +498,9 @@ def round_overview(
             overdue_possible=overdue_possible,
         ),
         total=total,
-        rows=listing.order_by("leader__name", "leader_id"),
+        rows=_with_status(listing).order_by("leader__name", "leader_id"),
         today=today,
+        leaders=leaders,
         version=summary.version,
         row_count=row_count,
         filters_key=":".join(
@@ -507,6 +516,33 @@ def round_overview(
     )
 
 
+def _with_status(conversations: QuerySet) -> QuerySet:
+    """The conversations with their leader, unit and leader's leader: status and dates only."""
+    return conversations.select_related("leader", "leader__org_unit", "leaders_leader").only(
+        *STATUS_FIELDS
+    )
+
+
+def _leaders_by_name(municipality_id: int, conversations: QuerySet) -> QuerySet:
+    """The ids of the municipality's people with one of ``conversations`` (one a year each),
+    by name then id: the people's (municipality, name, id) index walked, each one's
+    conversation looked up.
+
+    Joining the two tables instead lets PostgreSQL underestimate how many of the
+    municipality's people have a conversation (it cannot know every conversation's leader is
+    of its municipality), so on a large municipality it sorts all of them for one page. A
+    scalar subquery in the condition is never turned into a join: the plan walks the index
+    and stops after the page."""
+    conversation = conversations.filter(leader_id=OuterRef("pk")).order_by().values("pk")[:1]
+    return (
+        User.objects.filter(municipality_id=municipality_id)
+        .alias(conversation_id=Subquery(conversation))
+        .filter(conversation_id__isnull=False)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def overview_page(overview: Overview, number, per_page: int) -> Page:
     """One page of the overview's list, by leader's name. The number of rows comes from the
     counts (no COUNT over the municipality's conversations)."""
@@ -519,7 +555,15 @@ def overview_page(overview: Overview, number, per_page: int) -> Page:
     except EmptyPage:
         number = paginator.num_pages
     start = (number - 1) * per_page
-    rows = list(overview.rows[start : start + per_page]) if overview.row_count else []
+    rows: list = []
+    if overview.row_count and overview.leaders is None:
+        rows = list(overview.rows[start : start + per_page])
+    elif overview.row_count and overview.leaders is not None:
+        # The page's leaders as a subquery: its LIMIT keeps it apart (it walks the index), and
+        # the page is one query. Each has one conversation of the year, the one listed.
+        leaders = overview.leaders[start : start + per_page]
+        page = Conversation.objects.filter(year=overview.round.year, leader_id__in=leaders)
+        rows = list(_with_status(page).order_by("leader__name", "leader_id"))
     deadline = overview.round.deadline
     for c in rows:
         # Read by the template; the stubs cannot know these attributes.

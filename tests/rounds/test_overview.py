@@ -320,6 +320,63 @@ def test_pages_cover_every_row_once_in_order(client, started, monkeypatch, param
     assert last.number == first["page"].paginator.num_pages
 
 
+@pytest.mark.parametrize("params", [{}, {"status": "not_invited"}, {"unit": "skoler"}])
+def test_pages_skip_people_without_a_conversation_of_the_year(
+    client, started, haderslev, randers, monkeypatch, params
+):
+    """A page is read by walking the people by name: leaders of the same name come by id,
+    and people with no conversation of the year, or another municipality's, are not rows."""
+    from lus.rounds import views
+    from tests.conversations.factories import make_conversation
+
+    lus_round, org, hr = started
+    unit, chef, _leaders = org["Skoler"]
+    twins = [
+        LeaderFactory(municipality=haderslev, username=f"twin-{n}", name="Leder Ens", manager=chef)
+        for n in range(3)  # two pages of two: the ones of the same name span both
+    ]
+    last_year = LeaderFactory(
+        municipality=haderslev, username="last-year", name="Leder Aar", manager=chef
+    )
+    LeaderFactory(municipality=haderslev, username="none", name="Leder Ingen", manager=chef)
+    for person in [*twins, last_year]:
+        person.org_unit = unit
+        person.save()
+    with tenant_scope(haderslev):
+        for person in twins:
+            make_conversation(person, version=lus_round.version)
+        make_conversation(last_year, version=lus_round.version, year=2025)
+    make_version(randers)
+    elsewhere = LeaderFactory(
+        municipality=randers,
+        username="elsewhere",
+        name="Aage Anden",
+        manager=LeaderFactory(municipality=randers, username="elsewhere-chef"),
+    )
+    make_conversation(elsewhere)
+    if params.get("unit") == "skoler":
+        params = {"unit": unit.pk}
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(hr)
+    first = _overview_of(client, lus_round, **params)
+    with tenant_scope(haderslev):
+        expected = [
+            c.pk
+            for c in first["overview"].rows
+            if c.leader.municipality_id == haderslev.pk and c.year == 2026
+        ]
+        twin_rows = list(
+            Conversation.objects.filter(leader__in=twins)
+            .order_by("leader_id")
+            .values_list("pk", flat=True)
+        )
+    seen = []
+    for number in range(1, first["page"].paginator.num_pages + 1):
+        seen += [c.pk for c in _overview_of(client, lus_round, side=number, **params)["page"]]
+    assert seen == expected and len(seen) == first["page"].paginator.count
+    assert [pk for pk in seen if pk in twin_rows] == twin_rows
+
+
 def test_counts_table_is_a_template_cached_per_version_and_language(client, started):
     from lus.conversations import services
 

@@ -269,6 +269,21 @@ def test_query_count_is_constant(client, leader, django_assert_max_num_queries):
     assert "Ekstra spørgsmål 39" in response.content.decode()
 
 
+def test_the_page_reads_no_municipality_of_its_own(client, leader):
+    """The municipality comes with the session; the conversation shares it (the senior
+    conversation's age is read through it) instead of reading it again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = make_conversation(leader)
+    client.force_login(c.leader)
+    client.get(url(c))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url(c)).status_code == 200
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in ctx if " FROM " in q["sql"]]
+    assert '"tenants_municipality"' not in tables
+
+
 def test_autosave_query_count_is_constant(client, leader):
     """The autosave POST (issue 9): at most 12 queries, the same with 40 more questions."""
     from django.db import connection

@@ -85,6 +85,21 @@ def test_status_per_point_is_saved_and_shown_in_the_next_lus(client, leader):
     assert "Styrke min sparring" in body and "På rette vej \u2013 Godt i gang" in body
 
 
+def test_only_the_talks_since_the_last_lus_are_shown(client, leader):
+    """The talks belong to the leader's most recent earlier LUS: once a later LUS was held
+    without status talks, the older talks are not shown again."""
+    c = make_agreed_conversation(leader, point="Styrke min sparring")
+    client.force_login(leader.manager)
+    book(client, c)
+    between = make_conversation(leader, version=c.version, year=c.year + 1)
+    after = make_conversation(leader, version=c.version, year=c.year + 2)
+    client.force_login(leader)
+    shown = client.get(reverse("conversations:prepare", args=[between.pk])).content.decode()
+    assert f"Statussamtaler siden LUS {c.year}" in shown
+    body = client.get(reverse("conversations:prepare", args=[after.pk])).content.decode()
+    assert "Statussamtaler siden LUS" not in body
+
+
 def test_nobody_else_sees_or_books_status_talks(client, leader):
     c = make_agreed_conversation(leader)
     client.force_login(leader)

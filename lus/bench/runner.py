@@ -519,7 +519,8 @@ def report(results: list[dict], args, started: float) -> str:
         "",
         f"**Server:** gunicorn, {args.workers} sync workers, `DEBUG=False`, production settings "
         "behind a (simulated) TLS proxy (`X-Forwarded-Proto: https`), sessions in PostgreSQL, "
-        "persistent DB connections (`CONN_MAX_AGE=60`), all on 127.0.0.1 with PostgreSQL. "
+        "persistent DB connections (`CONN_MAX_AGE=60`) with prepared statements, "
+        "all on 127.0.0.1 with PostgreSQL. "
         "One server per data scale, side by side; every page is measured at 1x and at 10x "
         "back to back (alternating which goes first), so the 10x ÷ 1x ratio compares runs "
         "seconds apart.",

@@ -555,10 +555,12 @@ def overview_page(overview: Overview, number, per_page: int) -> Page:
     except EmptyPage:
         number = paginator.num_pages
     start = (number - 1) * per_page
-    rows: list = []
-    if overview.row_count and overview.leaders is None:
+    rows: list
+    if not overview.row_count:
+        rows = []
+    elif overview.leaders is None:
         rows = list(overview.rows[start : start + per_page])
-    elif overview.row_count and overview.leaders is not None:
+    else:
         # The page's leaders as a subquery: its LIMIT keeps it apart (it walks the index), and
         # the page is one query. Each has one conversation of the year, the one listed.
         leaders = overview.leaders[start : start + per_page]

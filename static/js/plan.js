@@ -66,10 +66,22 @@
     } catch (e) { /* storage full or disabled: the field still holds the text */ }
   };
   const dropDraft = (key) => { try { localStorage.removeItem(draftPrefix + key); } catch (e) { /* ignore */ } };
+  // The option a select shows before anyone touches it: the last one marked selected, else the first.
+  const defaultIndex = (select) => {
+    let index = select.options.length ? 0 : -1;
+    [...select.options].forEach((o, i) => { if (o.defaultSelected) index = i; });
+    return index;
+  };
   const restoreDrafts = () => {
     let restored = false;
     root.querySelectorAll("[data-cell]").forEach((el) => {
       if (isReadonly(el)) return;
+      // Changed before this script ran (a slow connection, or the browser restoring the form on
+      // "back"): no event said so, and it is newer than any draft, so it is sent as typed.
+      const changedEarly = el.tagName === "SELECT"
+        ? el.selectedIndex !== defaultIndex(el)
+        : el.value !== el.defaultValue;
+      if (changedEarly) { baseOf(el); schedule(el); return; }
       let draft = null;
       try { draft = JSON.parse(localStorage.getItem(draftPrefix + el.dataset.cell) || "null"); } catch (e) { draft = null; }
       if (!draft || typeof draft.value !== "string") return;

@@ -153,12 +153,30 @@
     });
   }
 
+  // The option a select shows before anyone touches it: the last one marked selected, else the first.
+  const defaultIndex = (select) => {
+    let index = select.options.length ? 0 : -1;
+    [...select.options].forEach((o, i) => { if (o.defaultSelected) index = i; });
+    return index;
+  };
+  // Answers given before this script ran (a slow connection, or the browser restoring the form
+  // on "back") raised no events: without this they would be neither saved nor kept as a draft.
+  const answeredBeforeScript = [...form.elements].some((el) => {
+    if (!el.name || !el.name.match(/^(q|eval)-/)) return false;
+    if (el.type === "radio" || el.type === "checkbox") return el.checked !== el.defaultChecked;
+    if (el.tagName === "SELECT") return el.selectedIndex !== defaultIndex(el);
+    return el.value !== el.defaultValue;
+  });
+
   // Restore a draft this browser kept (e.g. the session expired, or the tab was closed).
   const params = new URLSearchParams(window.location.search);
   if (params.has("saved")) clearDraft();
   let draft = null;
   try { draft = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { draft = null; }
-  if (draft && Array.isArray(draft.fields)) {
+  if (answeredBeforeScript) {
+    // What is on the screen is newer than any draft kept earlier.
+    changed();
+  } else if (draft && Array.isArray(draft.fields)) {
     const before = snapshot();
     applyFields(draft.fields);
     if (snapshot() !== before) {

@@ -55,4 +55,6 @@
   }
   form.addEventListener("input", update);
   form.addEventListener("change", update);
+  // Answers given before this script ran raised no events.
+  update();
 })();

@@ -251,3 +251,25 @@ def test_albertslund_section_agreements_and_lock(demo_data, browser, live_server
     )
     _approve_both(chef, leader, live_server, pk, "albertslund")
     expect(leader.locator("main")).to_contain_text("trivselsmåling")
+
+
+def test_text_typed_before_the_script_ran_is_saved(demo_data, browser, live_server):
+    """On a slow connection the leader's leader can type before the page's script has arrived;
+    that text raised no events, yet it is saved once the script runs."""
+    pk = _conversation_pk("haderslev")
+    chef = _person(browser, live_server, "haderslev-chef")
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    chef.route("**/js/plan.js*", hold)
+    chef.goto(f"{live_server.url}/lus/{pk}/samtale/", wait_until="commit")
+    first = chef.locator("textarea[data-cell]").first
+    first.fill("Skrevet før scriptet kom")
+    assert held, "the script was not requested"
+    held[0].continue_()
+    expect(chef.locator(".lus-cell-status").first).to_contain_text("Gemt", timeout=SOON)
+    chef.unroute("**/js/plan.js*")
+    chef.reload()
+    expect(chef.locator("textarea[data-cell]").first).to_have_value("Skrevet før scriptet kom")

@@ -146,3 +146,32 @@ def test_expired_session_keeps_text(demo_data, login, page):
     assert page.url.split("?")[0] == url.split("?")[0]
     expect(page.locator("textarea[name^='q-']").first).to_have_value("Ikke tabt")
     expect(page.locator("main")).to_contain_text("Din session var udløbet")
+
+
+def test_answers_given_before_the_script_ran_are_saved(demo_data, login, page):
+    """On a slow connection the leader can answer before the page's script has arrived; those
+    answers raised no events, yet they are saved and counted once it runs."""
+    url = _open_preparation(login, page, "norddjurs")
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.wait_for_timeout(1_500)  # longer than the autosave's pause
+    assert posts == [], "an untouched form was saved"
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.route("**/js/preparation.js*", hold)
+    page.goto(url, wait_until="commit")
+    text = page.locator("textarea[name^='q-']").first
+    text.fill("Skrevet før scriptet kom")
+    expect(page.locator("#save-status")).to_have_text("")
+    assert held, "the script was not requested"
+    held[0].continue_()
+    expect(page.locator("#save-status")).to_have_text(
+        re.compile(r"Gemt kl\. \d\d:\d\d"), timeout=10_000
+    )
+    expect(page.locator("#progress-total")).to_contain_text("1 af")
+    page.unroute("**/js/preparation.js*")
+    page.reload()
+    expect(page.locator("textarea[name^='q-']").first).to_have_value("Skrevet før scriptet kom")

@@ -111,9 +111,20 @@
     return el.value;
   }
 
+  /** The value the server sent, whatever was typed before this script ran. */
+  function servedValueOf(el) {
+    if (el.type === "checkbox") return el.defaultChecked;
+    if (el.tagName === "SELECT") {
+      let served = el.options.length ? el.options[0].value : "";
+      [...el.options].forEach((o) => { if (o.defaultSelected) served = o.value; });
+      return served;
+    }
+    return el.defaultValue;
+  }
+
   function remember(root) {
     root.querySelectorAll("[data-field]").forEach((el) => {
-      el.dataset.base = JSON.stringify(valueOf(el));
+      el.dataset.base = JSON.stringify(servedValueOf(el));
     });
   }
 
@@ -441,6 +452,18 @@
 
   remember(editor);
   restoreBackup();
+  saveEarlyChanges();
+  /** Fields changed before this script ran (a slow connection, or the browser restoring the
+   * form on "back") raised no events: saved now, like any other change. */
+  function saveEarlyChanges() {
+    editor.querySelectorAll("[data-field]").forEach((el) => {
+      if (backup.has(el.id) || el.dataset.base === undefined) return;
+      if (JSON.stringify(valueOf(el)) === el.dataset.base) return;
+      keep(el);
+      say(msg.msgUnsaved);
+      schedule(el, 0);
+    });
+  }
   /** Values typed on this version in this browser that never reached the server (the tab
    * was closed offline, the machine crashed): back into their fields, and saved. */
   function restoreBackup() {

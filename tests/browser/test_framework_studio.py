@@ -297,3 +297,33 @@ def test_questions_move_with_the_keyboard_and_the_order_is_kept(
     expect(titles.nth(0)).to_have_text(second)
     expect(titles.nth(1)).to_have_text(third)
     expect(titles.nth(2)).to_have_text(first)
+
+
+def test_text_typed_before_the_script_ran_is_saved(demo_data, login, page, live_server):
+    """On a slow connection HR can type before the studio's script has arrived; that text
+    raised no events, yet it is saved once the script runs. An untouched page saves nothing."""
+    from lus.frameworks.models import Question
+    from lus.tenants.scoping import unscoped
+
+    _open_draft_studio(login, page, live_server)
+    expect(page.locator("#studio-status")).to_be_attached()
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.wait_for_timeout(1_500)  # longer than a field's pause before saving
+    assert posts == [], "an untouched studio saved"
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.route("**/js/studio.js*", hold)
+    page.reload(wait_until="commit")
+    question = _trivsel(page).locator(".studio-question").first
+    pk = int(question.get_attribute("data-pk"))
+    typed = "Skrevet før scriptet kom"
+    question.get_by_label("Hjælpetekst").fill(typed)
+    assert held, "the script was not requested"
+    held[0].continue_()
+    _saved(page)
+    with unscoped("test"):
+        assert Question.objects.get(pk=pk).help_text == typed

@@ -1,4 +1,5 @@
 import threading
+import time
 
 import pytest
 from django.core.management import call_command
@@ -19,20 +20,42 @@ class _OneRequestAtATime(ThreadedWSGIServer):
     """The test server on in-memory SQLite: every request thread shares the test's one
     connection, and two pages polling at once would use it from two threads at the same time
     (sqlite3 connections are not made for that). Requests take turns; connections stay
-    concurrent, so a page's keep-alive connection blocks nobody."""
+    concurrent, so a page's keep-alive connection blocks nobody. It also counts the requests
+    it is working on, so a test's end can wait for them."""
 
     _turn = threading.Lock()
+    _counting = threading.Lock()
+    in_flight = 0
+
+    @classmethod
+    def _count(cls, step: int) -> None:
+        with cls._counting:
+            cls.in_flight += step
 
     def get_app(self):
         app = super().get_app()
-        if not self.connections_override:
-            return app
+        one_at_a_time = bool(self.connections_override)
 
-        def one_at_a_time(environ, start_response):
-            with self._turn:
-                return app(environ, start_response)
+        def counted(environ, start_response):
+            self._count(1)
+            try:
+                if not one_at_a_time:
+                    return app(environ, start_response)
+                with self._turn:
+                    return app(environ, start_response)
+            finally:
+                self._count(-1)
 
-        return one_at_a_time
+        return counted
+
+    @classmethod
+    def wait_until_idle(cls, timeout: float = 30) -> None:
+        """Until no request has been in progress for a few checks in a row."""
+        deadline = time.monotonic() + timeout
+        idle = 0
+        while idle < 3 and time.monotonic() < deadline:
+            idle = idle + 1 if cls.in_flight == 0 else 0
+            time.sleep(0.02)
 
 
 LiveServerThread.server_class = _OneRequestAtATime
@@ -46,6 +69,9 @@ def _close_browsers_after_the_test(transactional_db, browser):
     yield
     for context in list(browser.contexts):
         context.close()
+    # A save the closed pages left in flight would otherwise write between the flush's
+    # deletes (on SQLite it shares the test's connection) and fail the flush on a foreign key.
+    _OneRequestAtATime.wait_until_idle()
 
 
 def pytest_collection_modifyitems(items):

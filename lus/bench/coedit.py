@@ -36,24 +36,33 @@ MARK_END = "<!-- coedit:end -->"
 
 
 def seed() -> None:
-    """Run inside Django (``--seed``): a held conversation of two people who can log in."""
+    """Run inside Django (``--seed``): a held conversation of two people who can log in.
+
+    Norddjurs from the demo (its plan has fixed prompts), not the test factories: the bench
+    runs on what is installed, never on the test tree."""
     import django
 
     django.setup()
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher
-
+    from lus.conversations import services as conversation_services
+    from lus.conversations.models import Conversation
+    from lus.frameworks.models import PlanField
+    from lus.orchestration.demo import demo_load
     from lus.plans import services
     from lus.tenants.scoping import tenant_scope
-    from tests.plans.factories import fields_of, held_conversation
 
-    c = held_conversation("prompts")  # fixed prompts, as Norddjurs
-    with tenant_scope(c.municipality):
+    (municipality,) = demo_load(only=["norddjurs"])
+    with tenant_scope(municipality):
+        c = Conversation.objects.filter(leader__username="norddjurs-leder2").latest("year")
+        if c.status != Conversation.Status.HELD:
+            conversation_services.conversation_hold(conversation=c)
         services.plan_get_or_create(conversation=c)
-    field = next(f for f in fields_of(c, "plan") if f.kind == "longtext")
-    password = "bench-" + secrets.token_hex(6)
-    for user in (c.leader, c.leaders_leader):
-        user.password = PBKDF2PasswordHasher().encode(password, "benchsalt")
-        user.save(update_fields=["password"])
+        field = PlanField.objects.filter(version=c.version, per="plan", kind="longtext").first()
+        if field is None:
+            raise SystemExit("Norddjurs' plan has no free-text field to co-edit")
+        password = "bench-" + secrets.token_hex(6)
+        for user in (c.leader, c.leaders_leader):
+            user.set_password(password)
+            user.save(update_fields=["password"])
     print(
         json.dumps(
             {
@@ -243,7 +252,7 @@ def run(saves: int, n_propagation: int) -> dict:
         out = subprocess.run(
             [PY, "-m", "lus.bench.coedit", "--seed"],
             cwd=BASE,
-            env={**env, "DJANGO_SETTINGS_MODULE": "lus.settings_test"},
+            env=env,
             check=True,
             capture_output=True,
             text=True,

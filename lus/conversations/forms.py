@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lus.frameworks.models import FrameworkVersion, Question
+from lus.frameworks.question_types import team_type_choices
 
 from .extensions import EvaluationInput, evaluation_statuses
 from .models import MAX_TEXT_LENGTH, Conversation, Role
@@ -236,10 +237,4 @@ class CustomiseForm(forms.Form):
     question = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     section = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     text = forms.CharField(required=False, max_length=2_000, strip=True)
-    type = forms.ChoiceField(
-        required=False,
-        choices=[
-            (Question.Type.TEXT, gettext_lazy("Free text")),
-            (Question.Type.SCALE, gettext_lazy("Scale")),
-        ],
-    )
+    type = forms.ChoiceField(required=False, choices=team_type_choices, initial=Question.Type.TEXT)

@@ -490,31 +490,8 @@ def team_customise(
             raise ValidationError({"text": _("Write the question.")})
         if len(text) > 2_000:
             raise ValidationError({"text": _("The question is too long.")})
-        scale_min: int | None = None
-        scale_max: int | None = None
-        scale_min_label = scale_max_label = ""
-        if type == Question.Type.SCALE:
-            # The framework's own scale (e.g. 1-10 in Norddjurs), so answers look alike.
-            like = (
-                Question.objects.filter(
-                    section__version=version, type=Question.Type.SCALE, customisation__isnull=True
-                )
-                .order_by("section__order", "order", "pk")
-                .first()
-            )
-            scale_min = like.scale_min if like else 1
-            scale_max = like.scale_max if like else 5
-            scale_min_label = like.scale_min_label if like else ""
-            scale_max_label = like.scale_max_label if like else ""
         fw.customisation_add_question(
-            customisation=customisation,
-            section=section,
-            text=text.strip(),
-            type=type,
-            scale_min=scale_min,
-            scale_max=scale_max,
-            scale_min_label=scale_min_label,
-            scale_max_label=scale_max_label,
+            customisation=customisation, section=section, text=text.strip(), type=type
         )
     else:
         raise ValidationError(_("Unknown change."))

@@ -128,6 +128,7 @@ def _customise_context(request, version, *, form=None, error=None) -> dict:
         "form": form,
         "error": error,
         "type_choices": CustomiseForm.base_fields["type"].choices,
+        "default_type": CustomiseForm.base_fields["type"].initial,
         "versions": getattr(request, "_tailorable_versions", []),
     }
 

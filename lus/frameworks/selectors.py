@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.cache import caches
 from django.db.models import Prefetch
 
@@ -15,6 +17,7 @@ from lus.frameworks.models import (
 )
 
 CACHE_TIMEOUT = 60 * 60 * 24
+SCALE_CONFIG = ("scale_min", "scale_max", "scale_min_label", "scale_max_label")
 
 
 def structure_cache_key(version: FrameworkVersion) -> str:
@@ -65,6 +68,31 @@ def version_structure(version: FrameworkVersion) -> dict:
     else:
         structure = {**structure, "version": version}
     return structure
+
+
+def question_defaults(version: FrameworkVersion) -> dict:
+    """What a new question of ``version`` starts from (``QuestionType.apply_defaults``): the
+    municipality's usual scale, the most common bounds and end labels among its scale
+    questions (this version first, then any; HR's questions, not teams'), else 0 to 5 without
+    labels."""
+    framework_scales = Question.objects.filter(type=Question.Type.SCALE, customisation__isnull=True)
+    rows = list(
+        framework_scales.filter(section__version=version).values_list(*SCALE_CONFIG)
+    ) or list(
+        framework_scales.filter(municipality_id=version.municipality_id).values_list(*SCALE_CONFIG)[
+            :200
+        ]
+    )
+    if rows:
+        lo, hi, lo_label, hi_label = Counter(rows).most_common(1)[0][0]
+    else:
+        lo, hi, lo_label, hi_label = 0, 5, "", ""
+    return {
+        "scale_min": lo,
+        "scale_max": hi,
+        "scale_min_label": lo_label,
+        "scale_max_label": hi_label,
+    }
 
 
 def effective_questions(

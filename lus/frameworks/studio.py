@@ -8,7 +8,6 @@ ValidationError carries a Danish message at the field it is about.
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from lus.frameworks.models import FrameworkVersion, Question, QuestionOption, Section
 from lus.frameworks.question_types import question_type
+from lus.frameworks.selectors import question_defaults
 
 #: What the studio may change, per kind of object.
 SECTION_FIELDS = ("title", "intro", "kind", "valid_from_year", "valid_to_year")
@@ -166,7 +166,7 @@ def studio_field_save(
     else:
         setattr(obj, name, new)
         if kind == "question" and name == "type":
-            question_type(new).apply_defaults(obj, defaults=scale_defaults(version))
+            question_type(new).apply_defaults(obj, defaults=question_defaults(version))
         if kind == "section" and name == "kind":
             _section_kind_defaults(obj)
     exclude = [f for f in REQUIRED_LATER if f != name]
@@ -202,30 +202,6 @@ def _replace_options(question: Question, options: list[dict]) -> None:
     )
     if hasattr(question, "_prefetched_objects_cache"):
         question._prefetched_objects_cache.pop("options", None)
-
-
-def scale_defaults(version: FrameworkVersion) -> dict:
-    """The municipality's usual scale: the most common bounds and end labels among its scale
-    questions (this version first, then any), else 0 to 5 without labels."""
-    rows = list(
-        Question.objects.filter(section__version=version, type=Question.Type.SCALE).values_list(
-            "scale_min", "scale_max", "scale_min_label", "scale_max_label"
-        )
-    ) or list(
-        Question.objects.filter(
-            municipality_id=version.municipality_id, type=Question.Type.SCALE
-        ).values_list("scale_min", "scale_max", "scale_min_label", "scale_max_label")[:200]
-    )
-    if rows:
-        lo, hi, lo_label, hi_label = Counter(rows).most_common(1)[0][0]
-    else:
-        lo, hi, lo_label, hi_label = 0, 5, "", ""
-    return {
-        "scale_min": lo,
-        "scale_max": hi,
-        "scale_min_label": lo_label,
-        "scale_max_label": hi_label,
-    }
 
 
 def _next_theme_years(version: FrameworkVersion) -> tuple[int, int]:
@@ -297,7 +273,7 @@ def studio_question_add(
         type=type,
         text="",
     )
-    question_type(type).apply_defaults(question, defaults=scale_defaults(version))
+    question_type(type).apply_defaults(question, defaults=question_defaults(version))
     question.full_clean(exclude=["text"])
     question.save()
     return question

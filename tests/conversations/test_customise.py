@@ -38,6 +38,11 @@ def test_page_lists_questions_with_mandatory_ones_locked(client, chef, version, 
     # Rewording is not allowed in this framework.
     assert "Omformulér" not in body
     assert customisation_of(chef) is None  # looking writes nothing
+    # A team adds its own free-text or scale question, nothing else; free text unless chosen.
+    assert (
+        '<option value="scale">Skala</option><option value="text" selected>Fritekst</option>'
+        "</select>"
+    ) in body
 
 
 def test_remove_optional_question_pins_and_applies_to_new_and_uninvited(
@@ -97,9 +102,12 @@ def test_add_own_question_shows_in_the_preparation(client, chef, leader, version
 def test_add_scale_question_and_empty_text_is_refused_at_the_field(client, chef, version, qs):
     section = qs["Hvor godt trives du?"].section_id
     client.force_login(chef)
-    response = client.post(URL, {"action": "add", "section": section, "text": "", "type": "text"})
+    response = client.post(URL, {"action": "add", "section": section, "text": "", "type": "scale"})
     assert response.status_code == 422
-    assert "Skriv spørgsmålet" in response.content.decode()
+    body = response.content.decode()
+    assert "Skriv spørgsmålet" in body
+    # The type chosen is kept with the error.
+    assert f'id="type-{section}" name="type"><option value="scale" selected>' in body
     response = client.post(
         URL, {"action": "add", "section": section, "text": "Hvor tilfreds?", "type": "scale"}
     )

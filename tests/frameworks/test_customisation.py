@@ -103,3 +103,40 @@ def test_question_of_another_version_refused():
         foreign_q = other.sections.get(title="Opgaver").questions.first()
         with pytest.raises(ValidationError):
             customisation_remove_question(customisation=c, question=foreign_q)
+
+
+def test_a_team_scale_follows_the_municipality_s_usual_scale():
+    from collections import Counter
+
+    version, boss = setup()
+    with tenant_scope(version.municipality):
+        c = customisation_get_or_create(version=version, owner=boss)
+        section = version.sections.get(title="Samarbejde")
+        usual = Counter(
+            Question.objects.filter(
+                section__version=version, type="scale", customisation__isnull=True
+            ).values_list("scale_min", "scale_max", "scale_min_label", "scale_max_label")
+        ).most_common(1)[0][0]
+        # A team's odd scale does not change what the next team's scale starts from.
+        odd = customisation_add_question(
+            customisation=c, section=section, text="Første", type="scale"
+        )
+        odd.scale_min, odd.scale_max = 1, 3
+        odd.save()
+        q = customisation_add_question(customisation=c, section=section, text="Anden", type="scale")
+    assert (q.scale_min, q.scale_max, q.scale_min_label, q.scale_max_label) == usual
+
+
+def test_a_team_adds_only_the_types_it_may():
+    version, boss = setup()
+    with tenant_scope(version.municipality):
+        c = customisation_get_or_create(version=version, owner=boss)
+        section = version.sections.get(title="Samarbejde")
+        with pytest.raises(ValidationError) as refused:
+            customisation_add_question(
+                customisation=c, section=section, text="Vælg én", type="choice"
+            )
+    assert list(refused.value.message_dict) == ["type"]
+    assert refused.value.message_dict["type"] == [
+        "Et team kan tilføje spørgsmål af disse typer: Skala, Fritekst."
+    ]

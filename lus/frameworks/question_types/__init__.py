@@ -47,6 +47,11 @@ def types_compared_with_last_year() -> list[str]:
     return [t.key for t in REGISTRY.values() if t.compared_with_last_year]
 
 
+def team_type_choices() -> list[tuple[str, str]]:
+    """The types a leader's leader may add for the team, in the order HR sees them."""
+    return [(t.key, t.label) for t in REGISTRY.values() if t.team_can_add]
+
+
 def type_choices() -> list[tuple[str, str]]:
     """The model field's choices (a callable, so a new type needs no migration)."""
     return [(t.key, t.label) for t in REGISTRY.values()]

@@ -31,6 +31,8 @@ class QuestionType:
     #: where both parties answer, each sees the other's answer only once both have answered
     #: (Albertslund's keywords; ``conversations.services.conversation_exchange_keywords``)
     exchanged_when_both_answered: bool = False
+    #: a leader's leader may add a question of this type for the team (never mandatory)
+    team_can_add: bool = False
 
     # --- configuration ----------------------------------------------------------------------
     def apply_defaults(self, question, *, defaults: dict) -> None:

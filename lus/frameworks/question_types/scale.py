@@ -14,6 +14,7 @@ class Scale(QuestionType):
     short_answer = True
     compared_with_last_year = True
     key = "scale"
+    team_can_add = True
     label = gettext_lazy("Scale")
     template = "question_types/scale.html"
     config_fields = ("scale_min", "scale_max", "scale_min_label", "scale_max_label")

@@ -21,6 +21,7 @@ def too_long(length: int) -> str:
 @register
 class Text(QuestionType):
     key = "text"
+    team_can_add = True
     label = gettext_lazy("Free text")
     template = "question_types/text.html"
 

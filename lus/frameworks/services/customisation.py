@@ -15,6 +15,8 @@ from lus.frameworks.models import (
     Section,
     TeamCustomisation,
 )
+from lus.frameworks.question_types import question_type, team_type_choices
+from lus.frameworks.selectors import question_defaults
 
 
 def _customisation_question(customisation: TeamCustomisation, question: Question) -> None:
@@ -71,16 +73,22 @@ def customisation_add_question(
     text: str,
     type: str = Question.Type.TEXT,
     help_text: str = "",
-    scale_min: int | None = None,
-    scale_max: int | None = None,
-    scale_min_label: str = "",
-    scale_max_label: str = "",
 ) -> Question:
-    """Add the team's own question at the end of a section (never mandatory)."""
+    """Add the team's own question at the end of a section (never mandatory), with its type's
+    defaults (a scale gets the municipality's usual bounds and labels, so answers look alike)."""
     if section.version_id != customisation.version_id:
         raise ValidationError(_("The section is not part of this framework version."))
-    if type not in (Question.Type.TEXT, Question.Type.SCALE):
-        raise ValidationError({"type": _("A team can add free-text and scale questions.")})
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the question.")})
+    kind = question_type(type)
+    if not kind.team_can_add:
+        raise ValidationError(
+            {
+                "type": _("A team can add questions of these types: %(types)s.")
+                % {"types": ", ".join(str(label) for _key, label in team_type_choices())}
+            }
+        )
     last = section.questions.aggregate(n=Max("order"))["n"]
     question = Question(
         municipality=customisation.municipality,
@@ -90,12 +98,9 @@ def customisation_add_question(
         type=type,
         text=text,
         help_text=help_text,
-        scale_min=scale_min,
-        scale_max=scale_max,
-        scale_min_label=scale_min_label,
-        scale_max_label=scale_max_label,
         mandatory=False,
     )
+    kind.apply_defaults(question, defaults=question_defaults(customisation.version))
     question.full_clean()
     question.save()
     return question

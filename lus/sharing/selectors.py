@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,24 @@ def colleagues_for(leader: User):
         .exclude(is_hr=True)
         .exclude(is_superuser=True)
         .order_by("name", "pk")
+    )
+
+
+#: Up to this many colleagues the page offers them as a list; beyond it, a search by name (a
+#: list of a large municipality's leaders is neither readable nor light to send per point).
+PICK_LIMIT = 40
+#: How many matches a search shows; more asks for more of the name.
+SEARCH_LIMIT = 20
+
+
+def colleague_search(leader: User, query: str, *, exclude: set[int]) -> list[User]:
+    """Colleagues whose name or job title contains ``query``, by name; one more than
+    ``SEARCH_LIMIT`` when there are more (so the page can say so)."""
+    return list(
+        colleagues_for(leader)
+        .filter(Q(name__icontains=query) | Q(job_title__icontains=query))
+        .exclude(pk__in=exclude)
+        .only("pk", "name", "job_title")[: SEARCH_LIMIT + 1]
     )
 
 

@@ -40,14 +40,19 @@ def _int(value) -> int | None:
 def mine(request: HttpRequest) -> HttpResponse:
     policy = _policy_or_404(request)
     items = selectors.shareable_items(request.user)
-    colleagues = list(selectors.colleagues_for(request.user).only("pk", "name", "job_title"))
+    colleagues = selectors.colleagues_for(request.user)
+    listed = list(colleagues.only("pk", "name", "job_title")[: selectors.PICK_LIMIT + 1])
+    searching = len(listed) > selectors.PICK_LIMIT
+    data = request.POST if request.method == "POST" else request.GET
+    searched_item, query = _int(data.get("item")), data.get("q", "").strip()[:100]
     errors: dict[int, str] = {}
     status = 200
     if request.method == "POST":
-        item = {i.pk: i for i in items}.get(_int(request.POST.get("item")))
+        item = {i.pk: i for i in items}.get(searched_item)
         if item is None:
             raise Http404
-        colleague = {c.pk: c for c in colleagues}.get(_int(request.POST.get("colleague")))
+        chosen = _int(request.POST.get("colleague"))
+        colleague = colleagues.filter(pk=chosen).first() if chosen else None
         if colleague is None:
             errors[item.pk] = _("Choose a leader colleague from your municipality.")
         else:
@@ -64,16 +69,30 @@ def mine(request: HttpRequest) -> HttpResponse:
                 return redirect("sharing:mine")
         status = 400
         items = selectors.shareable_items(request.user)
+    elif searching and searched_item is not None and not query:
+        errors[searched_item] = _("Write part of your colleague's name.")
+        status = 400
     fields = selectors.shared_fields_of(items, policy.field_labels)
     for item in items:
         item.shared_fields = fields.get(item.pk, [])
         item.error = errors.get(item.pk)
         shared_ids = {s.colleague_id for s in item.shares}
-        item.choices = [c for c in colleagues if c.pk not in shared_ids]
+        if not searching:
+            item.choices = [c for c in listed if c.pk not in shared_ids]
+        elif item.pk == searched_item and query:
+            found = selectors.colleague_search(request.user, query, exclude=shared_ids)
+            item.query = query
+            item.matches = found[: selectors.SEARCH_LIMIT]
+            item.more = len(found) > selectors.SEARCH_LIMIT
     return render(
         request,
         "sharing/mine.html",
-        {"policy": policy, "items": items, "colleagues": colleagues},
+        {
+            "policy": policy,
+            "items": items,
+            "searching": searching,
+            "search_limit": selectors.SEARCH_LIMIT,
+        },
         status=status,
     )
 

@@ -118,3 +118,30 @@ def test_randers_sharing_on_a_phone(demo_data, browser, live_server):
     page.get_by_role("button", name="Stop deling med Jørgen Lund").click()
     colleague.reload()
     expect(colleague.get_by_role("heading", name="Lære mere om økonomistyring")).to_have_count(0)
+
+
+def test_a_large_municipality_searches_for_the_colleague_on_a_phone(
+    demo_data, browser, live_server
+):
+    """More leaders than a list can show: the leader searches by name, chooses, shares."""
+    from lus.accounts.models import User
+    from lus.sharing.selectors import PICK_LIMIT
+    from lus.tenants.scoping import unscoped
+    from tests.factories import UserFactory
+
+    with unscoped("test: Randers grows"):
+        randers = User.objects.get(username="randers-leder").municipality
+        UserFactory.create_batch(PICK_LIMIT, municipality=randers, job_title="Afdelingsleder")
+    page = _phone(browser, live_server, "randers-leder")
+    page.goto(f"{live_server.url}/lus/oevebaner/deling/")
+    card = page.locator("article").filter(has_text="Lære mere om økonomistyring").first
+    expect(card.locator("select")).to_have_count(0)
+    card.get_by_label("Del med en lederkollega").fill("jørgen")
+    card.get_by_role("button", name="Søg").click()
+    card = page.locator("article").filter(has_text="Lære mere om økonomistyring").first
+    choice = card.get_by_role("radio", name="Jørgen Lund, Plejecenterleder")
+    expect(choice).to_be_checked()  # the one match
+    _fits(page)
+    page.screenshot(path=str(SCREENSHOTS / "randers-del-soeg-375.png"), full_page=True)
+    card.get_by_role("button", name="Del", exact=True).click()
+    expect(page.locator(".alert-success")).to_contain_text("er nu delt med Jørgen Lund")

@@ -231,3 +231,78 @@ def test_sharing_twice_is_refused_in_danish(world):
             item_share(item=world["point"], colleague=world["colleague"], actor=world["leader"])
         assert ItemShare.objects.count() == 1
         assert PlanValue.objects.filter(item=world["point"]).exists()
+
+
+@pytest.fixture
+def large(world, monkeypatch):
+    """The world as a municipality with more colleagues than a list can show: a search by name.
+    (The limits are lowered so a handful of people stand for thousands.)"""
+    from lus.sharing import selectors
+
+    monkeypatch.setattr(selectors, "PICK_LIMIT", 1)
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 2)
+    return world
+
+
+def _search(client, world, q):
+    client.force_login(world["leader"])
+    return client.get(reverse("sharing:mine"), {"item": world["point"].pk, "q": q})
+
+
+def test_a_large_municipality_finds_the_colleague_by_name_instead_of_a_list(client, large):
+    client.force_login(large["leader"])
+    page = client.get(reverse("sharing:mine")).content.decode()
+    assert 'name="colleague"' not in page and large["colleague"].name not in page
+    assert f'id="colleague-q-{large["point"].pk}"' in page
+    surname = large["colleague"].name.split()[-1]
+    response = _search(client, large, surname.lower())
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="{large["colleague"].pk}"' in body and "Vælg, hvem du deler med" in body
+    # The one match is chosen already; sharing keeps the search with the form.
+    response = client.post(
+        reverse("sharing:mine"),
+        {"item": large["point"].pk, "q": surname, "colleague": large["colleague"].pk},
+    )
+    assert response.status_code == 302
+    with unscoped("test"):
+        assert ItemShare.objects.get().colleague == large["colleague"]
+    # Shared already: no longer offered for this point.
+    assert (
+        f'value="{large["colleague"].pk}"' not in _search(client, large, surname).content.decode()
+    )
+
+
+def test_the_search_offers_no_hr_no_other_municipality_and_says_so(client, large):
+    foreign = LeaderFactory(municipality=MunicipalityFactory(slug="norddjurs"), name="Ulla Fremmed")
+    for name in (large["hr"].name, foreign.name):
+        body = _search(client, large, name).content.decode()
+        assert f"Ingen lederkollega i din kommune passer på “{name}”." in body
+        assert 'name="colleague"' not in body
+
+
+def test_an_empty_search_is_refused_at_the_field(client, large):
+    response = _search(client, large, "  ")
+    assert response.status_code == 400
+    body = response.content.decode()
+    field = body.split(f'id="colleague-q-{large["point"].pk}"')[0].rsplit("<input", 1)[1]
+    assert "is-invalid" in field
+    assert "Skriv en del af kollegaens navn." in body
+
+
+def test_many_matches_show_the_first_and_ask_for_more(client, large, randers):
+    for first in ("Anna", "Bente", "Carl"):
+        LeaderFactory(municipality=randers, name=f"{first} Søgesen")
+    body = _search(client, large, "søgesen").content.decode()
+    assert body.count('name="colleague"') == 2
+    assert "Viser de første 2. Skriv mere af navnet" in body
+
+
+def test_a_failed_share_keeps_the_search(client, large):
+    surname = large["colleague"].name.split()[-1]
+    client.force_login(large["leader"])
+    response = client.post(reverse("sharing:mine"), {"item": large["point"].pk, "q": surname})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Vælg en lederkollega fra din kommune." in body
+    assert f'value="{large["colleague"].pk}"' in body

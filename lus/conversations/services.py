@@ -486,12 +486,10 @@ def team_customise(
     elif action == "add":
         if section is None:
             raise ValidationError({"section": _("Choose a section.")})
-        if not text.strip():
-            raise ValidationError({"text": _("Write the question.")})
         if len(text) > 2_000:
             raise ValidationError({"text": _("The question is too long.")})
         fw.customisation_add_question(
-            customisation=customisation, section=section, text=text.strip(), type=type
+            customisation=customisation, section=section, text=text, type=type
         )
     else:
         raise ValidationError(_("Unknown change."))

@@ -69,7 +69,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                 return redirect("sharing:mine")
         status = 400
         items = selectors.shareable_items(request.user)
-    elif searching and searched_item is not None and not query:
+    elif searching and not query and searched_item in {i.pk for i in items}:
         errors[searched_item] = _("Write part of your colleague's name.")
         status = 400
     fields = selectors.shared_fields_of(items, policy.field_labels)
